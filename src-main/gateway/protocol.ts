@@ -1,0 +1,245 @@
+/**
+ * The master <-> worker wire protocol, version 1.
+ *
+ * Mirrored once in resources/python/forkwatch_worker/protocol.py; change both together.
+ *
+ * Transport: the worker's fd 3, a Unix socketpair created by the master (child_process `pipe`
+ * stdio). stdin is /dev/null, stdout (fd 1) and stderr (fd 2) are plain pipes the master reads
+ * as the worker's console, and fd 4 is a pipe that receives faulthandler stack dumps
+ * (SIGUSR1). So nothing an app prints can corrupt the channel.
+ *
+ * Every message is one frame:
+ *
+ *     0        4      5            9
+ *     +--------+------+------------+----------------------+
+ *     | length | type | request id | payload (length B)   |
+ *     | u32 BE | u8   | u32 BE     |                      |
+ *     +--------+------+------------+----------------------+
+ *
+ * `length` counts the payload only. Request id 0 means "not about a request".
+ *
+ * One request, master's view (sync model: a worker holds at most one request at a time):
+ *
+ *     master -> REQUEST(flags, environ) -> BODY* -> BODY_END       (ABORT if the client left)
+ *     worker -> CONTINUE? -> LOG* -> START -> BODY* -> END(json)
+ *
+ * The worker sends START only with the first non-empty body chunk (or at the end for an
+ * empty body), as PEP 3333 requires, and it builds the error page itself when the app raises
+ * before that, so every request ends with START ... END unless the worker dies.
+ *
+ * String payloads (environ, START) are NUL-separated latin-1 text: HTTP/1.1 forbids NUL in
+ * the request line and header fields (RFC 9110 §5.5), and PEP 3333 defines every environ and
+ * header str as latin-1, so the mapping is exact and needs no escaping.
+ */
+
+export const PROTOCOL_VERSION = 1;
+export const HEADER_SIZE = 9;
+
+/** Frames the master sends. */
+export const MasterFrame = {
+  /** payload: u8 RequestFlags, then "key\0value\0key\0value" (latin-1), CGI keys + wsgi.url_scheme. */
+  REQUEST: 0x01,
+  /** payload: raw request body bytes. */
+  BODY: 0x02,
+  /** payload: u8, 0 = body complete, 1 = the client went away mid-body. */
+  BODY_END: 0x03,
+  /** The client disconnected: stop iterating, call close(), answer END. Empty payload. */
+  ABORT: 0x04,
+  /** Finish the current request (if any), then exit 0. Empty payload. */
+  SHUTDOWN: 0x05,
+} as const;
+
+/** Frames the worker sends. */
+export const WorkerFrame = {
+  /** The app is imported; payload: JSON ReadyInfo. Request id 0. */
+  READY: 0x81,
+  /** The app failed to import; payload: JSON BootFailure. The worker then exits APP_LOAD_ERROR. */
+  BOOT_FAILED: 0x82,
+  /** The app started reading wsgi.input: time to send `100 Continue`. Empty payload. */
+  CONTINUE: 0x83,
+  /** payload: "status\0name\0value\0name\0value" (latin-1): the headers to send. */
+  START: 0x84,
+  /** payload: response body bytes. */
+  BODY: 0x85,
+  /** payload: JSON RequestEnd. The worker is idle again. */
+  END: 0x86,
+  /** payload: JSON LogRecord: a line of stdout/stderr/wsgi.errors or a logging record. */
+  LOG: 0x87,
+} as const;
+
+/** Bits of REQUEST's first payload byte. */
+export const RequestFlags = {
+  /** BODY frames follow, then BODY_END. Without it the body is empty and nothing follows. */
+  HAS_BODY: 1,
+  /** The client sent `Expect: 100-continue`: the master waits for CONTINUE before BODY frames. */
+  EXPECT_CONTINUE: 2,
+  /** Collect a RequestCapture into END. */
+  CAPTURE: 4,
+} as const;
+
+/** Worker exit codes with a meaning of their own (named after gunicorn's). */
+export const ExitCode = {
+  OK: 0,
+  WORKER_BOOT_ERROR: 3,
+  APP_LOAD_ERROR: 4,
+} as const;
+
+export interface ReadyInfo {
+  pid: number;
+  python: string;
+  executable: string;
+  app: string;
+  protocol: number;
+}
+
+export interface PythonError {
+  type: string;
+  message: string;
+  /** Formatted traceback, as Python prints it (with source lines). */
+  traceback: string;
+  /** Innermost frame in the user's code, when known. */
+  filename?: string;
+  lineno?: number;
+}
+
+export interface BootFailure extends PythonError {
+  /** What failed: finding the module, finding the callable, or running the module. */
+  stage: 'import' | 'attribute' | 'factory' | 'spec';
+}
+
+export type LogStream = 'stdout' | 'stderr' | 'wsgi.errors' | 'logging';
+
+export interface LogRecord {
+  stream: LogStream;
+  text: string;
+  /** For `logging` records. */
+  level?: string;
+  logger?: string;
+  /** Seconds since the epoch, from the worker's clock. */
+  time: number;
+}
+
+/** One start_response call as the app made it. */
+export interface StartResponseCall {
+  status: string;
+  headers: [string, string][];
+  excInfo?: PythonError;
+}
+
+/** A PEP 3333 problem noticed while the request ran. */
+export interface Finding {
+  code: string;
+  message: string;
+}
+
+/** What the worker saw, sent only when the request had the CAPTURE flag. */
+export interface RequestCapture {
+  /** Every environ key in order; non-str values as `<type name>`. */
+  environ: [string, string][];
+  startResponse: StartResponseCall[];
+  usedWrite: boolean;
+  /** Sizes of the chunks the app produced, in order (write() calls and yielded items). */
+  chunkSizes: number[];
+  findings: Finding[];
+  closeCalled: boolean | null;
+}
+
+export type RequestOutcome =
+  | 'ok'
+  /** The app raised before headers went out; the worker sent a 500 page. */
+  | 'app-error'
+  /** The app raised after headers went out: the master must close the connection. */
+  | 'app-error-after-headers'
+  /** The app broke PEP 3333 (bad status/headers, no start_response ...): a 500 was sent. */
+  | 'violation'
+  /** ABORT was received and the app's iterable was closed. */
+  | 'aborted';
+
+export interface RequestEnd {
+  outcome: RequestOutcome;
+  /** Bytes of wsgi.input the app read. */
+  bytesRead: number;
+  /** Body bytes sent in BODY frames. */
+  bytesSent: number;
+  /** The app declared a Content-Length it did not fill: the connection cannot be reused. */
+  short: boolean;
+  error?: PythonError;
+  capture?: RequestCapture;
+}
+
+/** Builds one frame. */
+export function encodeFrame(type: number, requestId: number, payload?: Uint8Array): Buffer {
+  const length = payload ? payload.length : 0;
+  const frame = Buffer.allocUnsafe(HEADER_SIZE + length);
+  frame.writeUInt32BE(length, 0);
+  frame.writeUInt8(type, 4);
+  frame.writeUInt32BE(requestId, 5);
+  if (payload) frame.set(payload, HEADER_SIZE);
+  return frame;
+}
+
+/** Builds only a frame's header, for a payload written separately (saves a copy of big bodies). */
+export function encodeFrameHeader(type: number, requestId: number, length: number): Buffer {
+  const header = Buffer.allocUnsafe(HEADER_SIZE);
+  header.writeUInt32BE(length, 0);
+  header.writeUInt8(type, 4);
+  header.writeUInt32BE(requestId, 5);
+  return header;
+}
+
+/** Encodes "k\0v\0k\0v" latin-1 pairs, the payload shape of REQUEST and START. */
+export function encodeNulPairs(pairs: Iterable<readonly [string, string]>, prefix?: string): Buffer {
+  const parts: string[] = prefix === undefined ? [] : [prefix];
+  for (const [key, value] of pairs) parts.push(key, value);
+  return Buffer.from(parts.join('\0'), 'latin1');
+}
+
+export function encodeRequest(flags: number, environ: Record<string, string>): Buffer {
+  const text = Object.entries(environ)
+    .map(([key, value]) => `${key}\0${value}`)
+    .join('\0');
+  const payload = Buffer.allocUnsafe(1 + Buffer.byteLength(text, 'latin1'));
+  payload[0] = flags;
+  payload.write(text, 1, 'latin1');
+  return payload;
+}
+
+/** Decodes START's payload into the status line and a flat [name, value, name, value] list. */
+export function decodeStart(payload: Buffer): { status: string; headers: string[] } {
+  const parts = payload.toString('latin1').split('\0');
+  return { status: parts[0], headers: parts.slice(1) };
+}
+
+export interface Frame {
+  type: number;
+  requestId: number;
+  payload: Buffer;
+}
+
+/**
+ * Reassembles frames from a byte stream. Feed it each chunk the socket gives; it calls
+ * `onFrame` for every complete frame, in order. Payloads are views into the chunk when the
+ * frame lies inside one chunk (the common case), so consumers must copy what they keep
+ * past the callback if they mutate it.
+ */
+export class FrameDecoder {
+  private pending: Buffer | null = null;
+
+  constructor(private readonly onFrame: (frame: Frame) => void) {}
+
+  push(chunk: Buffer): void {
+    let data = this.pending ? Buffer.concat([this.pending, chunk]) : chunk;
+    this.pending = null;
+    let offset = 0;
+    while (data.length - offset >= HEADER_SIZE) {
+      const length = data.readUInt32BE(offset);
+      const end = offset + HEADER_SIZE + length;
+      if (end > data.length) break;
+      const type = data[offset + 4];
+      const requestId = data.readUInt32BE(offset + 5);
+      this.onFrame({ type, requestId, payload: data.subarray(offset + HEADER_SIZE, end) });
+      offset = end;
+    }
+    if (offset < data.length) this.pending = Buffer.from(data.subarray(offset));
+  }
+}
