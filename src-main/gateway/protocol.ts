@@ -225,7 +225,15 @@ export interface Frame {
 export class FrameDecoder {
   private pending: Buffer | null = null;
 
-  constructor(private readonly onFrame: (frame: Frame) => void) {}
+  /**
+   * @param onFrame called for each complete frame.
+   * @param onBatchEnd called after the frames of one pushed chunk, so a consumer can hold back a
+   *   body chunk and merge it with an END in the same chunk into one socket write.
+   */
+  constructor(
+    private readonly onFrame: (frame: Frame) => void,
+    private readonly onBatchEnd?: () => void,
+  ) {}
 
   push(chunk: Buffer): void {
     let data = this.pending ? Buffer.concat([this.pending, chunk]) : chunk;
@@ -241,5 +249,6 @@ export class FrameDecoder {
       offset = end;
     }
     if (offset < data.length) this.pending = Buffer.from(data.subarray(offset));
+    this.onBatchEnd?.();
   }
 }

@@ -1,0 +1,122 @@
+/**
+ * `forkwatch serve`: the headless gateway with gunicorn's logs and signals.
+ */
+import { createGateway, type Gateway } from '../gateway/gateway';
+import { formatAccessLine } from '../gateway/access-log';
+import { resolveAppSpec, resolvePython } from '../gateway/project';
+import type { ServeConfig } from './args';
+import type { Logger } from './log';
+
+export const VERSION = '0.1.0';
+
+/** Builds the gateway for a project (not started yet: attach listeners, then `start()`). */
+export function prepare(config: ServeConfig, log: Logger): Gateway {
+  const app = resolveAppSpec(config.projectDir, config.app);
+  const python = resolvePython(config.projectDir, config.python);
+  log.info(`Starting forkwatch ${VERSION}`);
+  log.info(`Serving ${app} from ${config.projectDir} with ${python}`);
+
+  return createGateway({
+    projectDir: config.projectDir,
+    app,
+    python,
+    host: config.host,
+    port: config.port,
+    rootPath: config.rootPath,
+    workers: config.workers,
+    timeout: config.timeout,
+    gracefulTimeout: config.gracefulTimeout,
+    maxRequests: config.maxRequests,
+    maxRequestsJitter: config.maxRequestsJitter,
+    backlog: config.backlog,
+    capture: config.capture,
+    limits: {
+      requestLine: config.limitRequestLine,
+      requestFields: config.limitRequestFields,
+      requestFieldSize: config.limitRequestFieldSize,
+      requestBody: config.limitRequestBody,
+    },
+  });
+}
+
+/** Wires the arbiter's events to the log, the way gunicorn reports its workers. */
+export function logArbiterEvents(gateway: Gateway, log: Logger, accessLog: boolean): void {
+  const { arbiter } = gateway;
+  arbiter.on('worker-spawned', (worker) => log.info(`Booting worker with pid: ${worker.pid} (generation ${worker.generation})`));
+  arbiter.on('worker-exited', (worker, exit) => {
+    const how = exit.signal ? `signal ${exit.signal}` : `code ${exit.code}`;
+    const line = `Worker ${worker.pid} exited with ${how} (${exit.reason})`;
+    if (exit.reason === 'crashed') log.error(line);
+    else log.info(line);
+  });
+  arbiter.on('worker-timeout', (worker, stack) => {
+    log.error(`WORKER TIMEOUT (pid:${worker.pid}): request ${worker.requestId} ran past the timeout; its Python stack:\n${stack.trimEnd() || '(no stack dump received)'}`);
+  });
+  arbiter.on('boot-failed', (worker, failure) => log.error(`Worker ${worker.pid} failed to load the app:\n${failure.traceback.trimEnd()}`));
+  arbiter.on('console', (worker, line) => (line.stream === 'stderr' ? process.stderr : process.stdout).write(`[${worker.pid}] ${line.text}\n`));
+  arbiter.on('reload-started', ({ generation }) => log.info(`Reloading: starting generation ${generation}`));
+  arbiter.on('reload-finished', ({ generation, ms }) => {
+    if (generation > 1) log.info(`Reloaded: generation ${generation} serving after ${ms} ms`);
+  });
+  arbiter.on('reload-failed', ({ reason }) => log.error(`Reload failed, the previous generation keeps serving: ${reason}`));
+  arbiter.on('scaled', ({ from, to }) => log.info(`Workers: ${from} -> ${to}`));
+
+  gateway.observer = {
+    ...gateway.observer,
+    log: (relay, record) => {
+      const stream = record.stream === 'stdout' ? process.stdout : process.stderr;
+      stream.write(`[${relay.worker?.pid ?? '?'}] ${record.text}\n`);
+    },
+  };
+  if (accessLog) {
+    gateway.onFinished = (relay, summary) => {
+      const req = relay.req;
+      process.stdout.write(
+        formatAccessLine({
+          remoteAddress: relay.environ.REMOTE_ADDR,
+          time: new Date(),
+          method: req.method ?? '-',
+          url: req.url ?? '-',
+          httpVersion: req.httpVersion,
+          status: summary.status,
+          bytesSent: summary.bytesSent,
+          referer: relay.environ.HTTP_REFERER,
+          userAgent: relay.environ.HTTP_USER_AGENT,
+          durationMs: relay.dispatchedAt ? performance.now() - relay.dispatchedAt : 0,
+        }) + '\n',
+      );
+    };
+  }
+}
+
+/** gunicorn's signals: HUP reload, TTIN/TTOU +/-1 worker, TERM graceful stop, INT quick stop. */
+export function handleSignals(gateway: Gateway, log: Logger, onStopped: (code: number) => void): void {
+  const { arbiter } = gateway;
+  let stopping = false;
+  const stop = (graceful: boolean) => {
+    if (stopping) {
+      log.warn('Forced exit');
+      process.exit(1);
+    }
+    stopping = true;
+    log.info(graceful ? 'Handling signal: term; stopping gracefully' : 'Handling signal: int; stopping now');
+    gateway.close(graceful).then(
+      () => {
+        log.info('Shutting down: Master');
+        onStopped(0);
+      },
+      (error: Error) => {
+        log.error(`Shutdown failed: ${error.message}`);
+        onStopped(1);
+      },
+    );
+  };
+  process.on('SIGHUP', () => {
+    log.info('Handling signal: hup');
+    arbiter.reload();
+  });
+  process.on('SIGTTIN', () => arbiter.scale(arbiter.workerCount + 1));
+  process.on('SIGTTOU', () => arbiter.scale(arbiter.workerCount - 1));
+  process.on('SIGTERM', () => stop(true));
+  process.on('SIGINT', () => stop(false));
+}

@@ -1,0 +1,452 @@
+/**
+ * The arbiter: keeps the right number of workers of the right code generation alive, hands
+ * requests to idle ones, and supervises them (gunicorn's arbiter.py, as a reconcile loop).
+ *
+ * Exits, signals, timers and commands only record facts (a desired count, a new generation, a
+ * dead worker); `tick()` brings the actual state back to the desired one and is safe to run any
+ * number of times: murderStuckWorkers -> manageWorkers -> retireOldGeneration.
+ */
+import { EventEmitter } from 'node:events';
+import { ExitCode, type BootFailure, type ReadyInfo } from './protocol';
+import { WorkerProcess, type WorkerExit, type WorkerSpawnOptions } from './worker-process';
+import type { Relay } from './relay';
+
+export type WorkerState = 'booting' | 'idle' | 'busy' | 'stopping' | 'dead';
+
+export interface WorkerInfo {
+  id: number;
+  pid: number;
+  generation: number;
+  state: WorkerState;
+  startedAt: number;
+  served: number;
+  /** The request in progress, when busy. */
+  requestId: number | null;
+  requestStartedAt: number | null;
+  lastExit?: WorkerExit & { reason: string };
+}
+
+export interface ArbiterOptions {
+  spawn: Omit<WorkerSpawnOptions, 'env'> & { env?: NodeJS.ProcessEnv };
+  workers: number;
+  /** Seconds a request may run before its worker is killed (0: never). */
+  timeout: number;
+  /** Seconds stopping workers get to finish their request before SIGKILL. */
+  gracefulTimeout: number;
+  /** Recycle a worker after this many requests (0: never), plus up to `maxRequestsJitter`. */
+  maxRequests: number;
+  maxRequestsJitter: number;
+  /** Requests that may wait for a worker before new ones get 503. */
+  backlog: number;
+}
+
+export interface ArbiterEvents {
+  'worker-spawned': [WorkerInfo];
+  'worker-ready': [WorkerInfo, ReadyInfo];
+  'worker-exited': [WorkerInfo, WorkerExit & { reason: string }];
+  'worker-state': [WorkerInfo];
+  'worker-timeout': [WorkerInfo, string];
+  'boot-failed': [WorkerInfo, BootFailure];
+  /** A worker's console line outside any request. */
+  console: [WorkerInfo, { stream: 'stdout' | 'stderr'; text: string }];
+  'reload-started': [{ generation: number }];
+  'reload-finished': [{ generation: number; ms: number }];
+  'reload-failed': [{ generation: number; failure: BootFailure | null; reason: string }];
+  scaled: [{ from: number; to: number }];
+  /** The first generation could not boot: the app cannot be served. */
+  halted: [{ failure: BootFailure | null; reason: string }];
+}
+
+interface Worker {
+  info: WorkerInfo;
+  process: WorkerProcess;
+  relay: Relay | null;
+  maxRequests: number;
+  retireWhenIdle: boolean;
+}
+
+const TICK_MS = 100;
+const BACKOFF_MIN_MS = 100;
+const BACKOFF_MAX_MS = 10_000;
+
+export class Arbiter extends EventEmitter<ArbiterEvents> {
+  private readonly workers = new Map<number, Worker>();
+  private readonly idle: Worker[] = [];
+  private readonly queue: Relay[] = [];
+  private nextWorkerId = 1;
+  private target: number;
+  /** The generation that new requests go to. */
+  private servingGeneration = 0;
+  /** The generation being booted by a reload, if any. */
+  private pendingGeneration: { generation: number; startedAt: number } | null = null;
+  private generationCounter = 1;
+  private backoffMs = 0;
+  private nextSpawnAt = 0;
+  private timer: NodeJS.Timeout | null = null;
+  private stopping = false;
+  private bootFailure: BootFailure | null = null;
+
+  constructor(private readonly options: ArbiterOptions) {
+    super();
+    this.target = options.workers;
+  }
+
+  /** Boots the first generation; resolves once every worker has imported the app. */
+  start(): Promise<void> {
+    const generation = this.generationCounter;
+    this.pendingGeneration = { generation, startedAt: Date.now() };
+    return new Promise((resolve, reject) => {
+      const onFinished = () => {
+        cleanup();
+        resolve();
+      };
+      const onHalted = ({ reason }: { reason: string }) => {
+        cleanup();
+        reject(new Error(reason));
+      };
+      const cleanup = () => {
+        this.off('reload-finished', onFinished);
+        this.off('halted', onHalted);
+      };
+      this.on('reload-finished', onFinished);
+      this.on('halted', onHalted);
+      this.timer = setInterval(() => this.tick(), TICK_MS);
+      this.timer.unref();
+      this.tick();
+    });
+  }
+
+  get generation(): number {
+    return this.servingGeneration;
+  }
+
+  get workerCount(): number {
+    return this.target;
+  }
+
+  list(): WorkerInfo[] {
+    return [...this.workers.values()].map((worker) => ({ ...worker.info }));
+  }
+
+  /** Hands a request to an idle worker, or queues it; false when the queue is full. */
+  dispatch(relay: Relay): boolean {
+    const worker = this.idle.pop();
+    if (worker) {
+      this.assign(worker, relay);
+      return true;
+    }
+    if (this.queue.length >= this.options.backlog) return false;
+    this.queue.push(relay);
+    return true;
+  }
+
+  /** Starts a new generation; the old one serves until the new one is ready (HUP). */
+  reload(): void {
+    if (this.stopping) return;
+    this.generationCounter += 1;
+    this.pendingGeneration = { generation: this.generationCounter, startedAt: Date.now() };
+    this.backoffMs = 0;
+    this.nextSpawnAt = 0;
+    this.emit('reload-started', { generation: this.generationCounter });
+    this.tick();
+  }
+
+  /** Sets the number of workers (TTIN/TTOU, the UI's -/+). */
+  scale(count: number): void {
+    const to = Math.max(1, Math.floor(count));
+    if (to === this.target) return;
+    this.emit('scaled', { from: this.target, to });
+    this.target = to;
+    this.tick();
+  }
+
+  /** Gracefully restarts one worker (it finishes its request first). */
+  restartWorker(pid: number): boolean {
+    const worker = this.byPid(pid);
+    if (!worker || worker.info.state === 'dead') return false;
+    this.retire(worker, 'restarted');
+    this.tick();
+    return true;
+  }
+
+  /** Kills one worker at once (SIGKILL); its request, if any, gets 502. */
+  killWorker(pid: number): boolean {
+    const worker = this.byPid(pid);
+    if (!worker || worker.info.state === 'dead') return false;
+    worker.process.kill('SIGKILL');
+    return true;
+  }
+
+  dumpStack(pid: number): Promise<string> {
+    const worker = this.byPid(pid);
+    return worker ? worker.process.dumpStack() : Promise.resolve('');
+  }
+
+  /** Graceful stop (TERM): queued requests get 503, running ones may finish within the timeout. */
+  async stop(graceful = true): Promise<void> {
+    this.stopping = true;
+    if (this.timer) clearInterval(this.timer);
+    for (const relay of this.queue.splice(0)) relay.reject(503, 'Service Unavailable: server shutting down');
+    const graceMs = graceful ? this.options.gracefulTimeout * 1000 : 0;
+    await Promise.all(
+      [...this.workers.values()].map((worker) => {
+        worker.info.state = 'stopping';
+        return graceful ? worker.process.stop(graceMs) : (worker.process.kill('SIGKILL'), worker.process.waitForExit());
+      }),
+    );
+  }
+
+  /** The reconcile loop. */
+  tick(): void {
+    if (this.stopping) return;
+    this.murderStuckWorkers();
+    this.manageWorkers();
+  }
+
+  private murderStuckWorkers(): void {
+    const timeoutMs = this.options.timeout * 1000;
+    if (!timeoutMs) return;
+    const now = performance.now();
+    for (const worker of this.workers.values()) {
+      const started = worker.info.state === 'busy' || worker.info.state === 'stopping' ? worker.relay?.dispatchedAt : undefined;
+      if (started === undefined || now - started < timeoutMs || worker.relay === null) continue;
+      const relay = worker.relay;
+      worker.relay = null;
+      void this.murder(worker, relay);
+    }
+  }
+
+  /** Timeout kill: dump the Python stack first (what was it doing?), then SIGKILL and 504. */
+  private async murder(worker: Worker, relay: Relay): Promise<void> {
+    this.setState(worker, 'stopping');
+    const stack = await worker.process.dumpStack(1000);
+    worker.info.lastExit = { code: null, signal: 'SIGKILL', reason: 'timeout' };
+    this.emit('worker-timeout', { ...worker.info }, stack);
+    worker.process.kill('SIGKILL');
+    relay.lost('timeout');
+  }
+
+  /** Brings the worker set to the target: spawn what is missing, retire what is extra. */
+  private manageWorkers(): void {
+    const pending = this.pendingGeneration;
+    const generation = pending ? pending.generation : this.servingGeneration;
+    const live = this.liveOf(generation);
+    if (live.length < this.target && Date.now() >= this.nextSpawnAt) {
+      for (let i = live.length; i < this.target; i++) this.spawnWorker(generation);
+    }
+    if (!pending && live.length > this.target) {
+      // Retire the youngest idle ones first; busy ones finish their request.
+      const extra = live.sort((a, b) => b.info.startedAt - a.info.startedAt).slice(0, live.length - this.target);
+      for (const worker of extra) this.retire(worker, 'scaled down');
+    }
+  }
+
+  private liveOf(generation: number): Worker[] {
+    return [...this.workers.values()].filter(
+      (worker) => worker.info.generation === generation && worker.info.state !== 'dead' && worker.info.state !== 'stopping' && !worker.retireWhenIdle,
+    );
+  }
+
+  private spawnWorker(generation: number): void {
+    const process = new WorkerProcess(this.options.spawn);
+    const jitter = this.options.maxRequestsJitter ? Math.floor(Math.random() * (this.options.maxRequestsJitter + 1)) : 0;
+    const worker: Worker = {
+      info: {
+        id: this.nextWorkerId++,
+        pid: process.pid,
+        generation,
+        state: 'booting',
+        startedAt: Date.now(),
+        served: 0,
+        requestId: null,
+        requestStartedAt: null,
+      },
+      process,
+      relay: null,
+      maxRequests: this.options.maxRequests ? this.options.maxRequests + jitter : 0,
+      retireWhenIdle: false,
+    };
+    this.workers.set(worker.info.id, worker);
+    process.sink = {
+      frame: (frame) => {
+        const relay = worker.relay;
+        if (relay && frame.requestId === relay.id) relay.frame(frame);
+      },
+      batchEnd: () => worker.relay?.flushHeld(),
+    };
+    process.on('ready', (ready) => this.onReady(worker, ready));
+    process.on('boot-failed', (failure) => {
+      this.bootFailure = failure;
+      this.emit('boot-failed', { ...worker.info }, failure);
+    });
+    process.on('console', (line) => this.emit('console', { ...worker.info }, line));
+    process.on('exit', (status) => this.onExit(worker, status));
+    this.emit('worker-spawned', { ...worker.info });
+  }
+
+  private onReady(worker: Worker, ready: ReadyInfo): void {
+    this.backoffMs = 0;
+    this.emit('worker-ready', { ...worker.info }, ready);
+    const pending = this.pendingGeneration;
+    if (pending && worker.info.generation === pending.generation) {
+      worker.info.state = 'idle';
+      const booted = this.liveOf(pending.generation).filter((w) => w.info.state === 'idle');
+      if (booted.length >= this.target) this.promote(pending.generation, pending.startedAt);
+      return;
+    }
+    this.becomeIdle(worker);
+  }
+
+  /** The new generation is ready: it takes all new requests, the old one finishes and leaves. */
+  private promote(generation: number, startedAt: number): void {
+    this.pendingGeneration = null;
+    this.servingGeneration = generation;
+    this.bootFailure = null;
+    for (const worker of this.workers.values()) {
+      if (worker.info.generation !== generation && worker.info.state !== 'dead') this.retire(worker, 'reloaded');
+    }
+    this.idle.length = 0;
+    for (const worker of this.workers.values()) {
+      if (worker.info.generation === generation && worker.info.state === 'idle') this.becomeIdle(worker);
+    }
+    this.emit('reload-finished', { generation, ms: Date.now() - startedAt });
+  }
+
+  private onExit(worker: Worker, status: WorkerExit): void {
+    const previous = worker.info.state;
+    const reason = worker.info.lastExit?.reason ?? (previous === 'stopping' ? 'stopped' : previous === 'booting' ? 'boot failed' : 'crashed');
+    const exit = { ...status, reason };
+    worker.info.lastExit = exit;
+    this.setState(worker, 'dead');
+    this.workers.delete(worker.info.id);
+    removeFrom(this.idle, worker);
+    worker.relay?.lost(reason === 'timeout' ? 'timeout' : 'crash');
+    worker.relay = null;
+    this.emit('worker-exited', { ...worker.info }, exit);
+    if (this.stopping) return;
+    if (previous === 'booting') this.onBootExit(worker, status);
+    this.tick();
+  }
+
+  /**
+   * A worker that dies before READY: an app that cannot import. Never respawn in a loop; the
+   * first generation halts, a reload is abandoned (the old code keeps serving), a replacement
+   * backs off exponentially until the code is fixed.
+   */
+  private onBootExit(worker: Worker, status: WorkerExit): void {
+    const appError = status.code === ExitCode.APP_LOAD_ERROR || status.code === ExitCode.WORKER_BOOT_ERROR;
+    const reason = this.bootFailure
+      ? `${this.bootFailure.type}: ${this.bootFailure.message}`
+      : `worker exited with ${status.signal ?? `code ${status.code}`} before it was ready`;
+    const pending = this.pendingGeneration;
+    if (pending && worker.info.generation === pending.generation) {
+      this.killGeneration(pending.generation);
+      this.pendingGeneration = null;
+      if (this.servingGeneration === 0) {
+        this.stopping = true;
+        if (this.timer) clearInterval(this.timer);
+        this.emit('halted', { failure: this.bootFailure, reason });
+        return;
+      }
+      this.emit('reload-failed', { generation: pending.generation, failure: this.bootFailure, reason });
+      return;
+    }
+    if (appError || status.code !== 0) {
+      this.backoffMs = Math.min(BACKOFF_MAX_MS, Math.max(BACKOFF_MIN_MS, this.backoffMs * 2));
+      this.nextSpawnAt = Date.now() + this.backoffMs;
+    }
+  }
+
+  private killGeneration(generation: number): void {
+    for (const worker of this.workers.values()) {
+      if (worker.info.generation === generation) {
+        worker.info.lastExit = { code: null, signal: 'SIGKILL', reason: 'reload failed' };
+        worker.process.kill('SIGKILL');
+      }
+    }
+  }
+
+  private assign(worker: Worker, relay: Relay): void {
+    worker.relay = relay;
+    worker.info.requestId = relay.id;
+    worker.info.requestStartedAt = Date.now();
+    this.setState(worker, 'busy');
+    relay.assign(worker.process);
+  }
+
+  /** Called by the gateway when a relay ends, however it ended. */
+  relayDone(relay: Relay): void {
+    const worker = relay.worker ? this.byPid(relay.worker.pid) : undefined;
+    if (!worker || worker.relay !== relay) {
+      removeFrom(this.queue, relay);
+      return;
+    }
+    worker.relay = null;
+    worker.info.served += 1;
+    worker.info.requestId = null;
+    worker.info.requestStartedAt = null;
+    if (worker.info.state === 'stopping') return;
+    if (worker.maxRequests && worker.info.served >= worker.maxRequests) {
+      this.retire(worker, 'max requests');
+      this.tick();
+      return;
+    }
+    if (worker.retireWhenIdle) {
+      this.retire(worker, worker.info.lastExit?.reason ?? 'retired');
+      return;
+    }
+    this.becomeIdle(worker);
+  }
+
+  private becomeIdle(worker: Worker): void {
+    if (worker.info.generation !== this.servingGeneration) {
+      this.setState(worker, 'idle');
+      return;
+    }
+    let relay = this.queue.shift();
+    while (relay && relay.clientGone) {
+      relay.cancelQueued();
+      relay = this.queue.shift();
+    }
+    if (relay) {
+      this.assign(worker, relay);
+      return;
+    }
+    this.setState(worker, 'idle');
+    this.idle.push(worker);
+  }
+
+  /** Asks a worker to leave: now if idle, after its request if busy. */
+  private retire(worker: Worker, reason: string): void {
+    if (worker.relay) {
+      worker.retireWhenIdle = true;
+      worker.info.lastExit = { code: null, signal: null, reason };
+      if (worker.info.generation !== this.servingGeneration) {
+        // An old generation's busy worker must not take new work; it ends after its request.
+        worker.info.state = 'stopping';
+        void worker.process.stop(this.options.gracefulTimeout * 1000);
+      }
+      return;
+    }
+    removeFrom(this.idle, worker);
+    worker.info.lastExit = { code: null, signal: null, reason };
+    this.setState(worker, 'stopping');
+    void worker.process.stop(this.options.gracefulTimeout * 1000);
+  }
+
+  private setState(worker: Worker, state: WorkerState): void {
+    if (worker.info.state === state) return;
+    worker.info.state = state;
+    this.emit('worker-state', { ...worker.info });
+  }
+
+  private byPid(pid: number): Worker | undefined {
+    for (const worker of this.workers.values()) if (worker.info.pid === pid) return worker;
+    return undefined;
+  }
+}
+
+function removeFrom<T>(list: T[], item: T): void {
+  const index = list.indexOf(item);
+  if (index !== -1) list.splice(index, 1);
+}

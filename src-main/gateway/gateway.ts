@@ -1,0 +1,168 @@
+/**
+ * The gateway: a node:http front end in front of the arbiter's pre-forked Python workers.
+ * `createGateway(options)` builds it; `start()` resolves once every worker has imported the app
+ * and the port is listening, so the first request never waits for an import (pre-fork).
+ */
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import { Arbiter, type ArbiterOptions } from './arbiter';
+import { buildEnviron } from './environ';
+import { DEFAULT_LIMITS, checkDeclaredBody, checkHead, maxHeaderSizeFor, type RequestLimits } from './limits';
+import { RequestFlags } from './protocol';
+import { Relay, type RelayObserver, type RelaySummary } from './relay';
+
+export interface GatewayOptions extends Omit<ArbiterOptions, 'spawn'> {
+  projectDir: string;
+  app: string;
+  python: string;
+  host: string;
+  port: number;
+  rootPath: string;
+  limits?: Partial<RequestLimits>;
+  /** Ask workers for a RequestCapture in every END (the inspector's data). */
+  capture: boolean;
+  env?: NodeJS.ProcessEnv;
+  /** Seconds an idle keep-alive connection stays open. */
+  keepAlive?: number;
+}
+
+export interface Gateway {
+  /** The listening URL, once started. */
+  readonly url: string;
+  /** Boots the workers, then listens; rejects (after ending the workers) if the app cannot load. */
+  start(): Promise<string>;
+  readonly arbiter: Arbiter;
+  readonly server: http.Server;
+  /** Set before requests arrive to see every exchange (the inspector's capture). */
+  observer: RelayObserver | null;
+  /** Called once per finished request, for the access log. */
+  onFinished: ((relay: Relay, summary: RelaySummary) => void) | null;
+  /** Asks for capture in workers' END frames from now on. */
+  setCapture(on: boolean): void;
+  /** Stops accepting, lets running requests finish (graceful) or not, ends every worker. */
+  close(graceful?: boolean): Promise<void>;
+}
+
+export function createGateway(options: GatewayOptions): Gateway {
+  const limits: RequestLimits = { ...DEFAULT_LIMITS, ...options.limits };
+  const arbiter = new Arbiter({
+    ...options,
+    spawn: { python: options.python, app: options.app, projectDir: options.projectDir, env: options.env },
+  });
+
+  const sockets = new Set<Socket>();
+  let nextRequestId = 0;
+  let captureFlag = options.capture ? RequestFlags.CAPTURE : 0;
+
+  const server = http.createServer({
+    maxHeaderSize: maxHeaderSizeFor(limits),
+    // Node's own 300 s request timeout would answer 408 under a slow upload the app is reading.
+    requestTimeout: 0,
+    keepAliveTimeout: (options.keepAlive ?? 5) * 1000,
+  });
+
+  const gateway: Gateway = {
+    url: '',
+    arbiter,
+    server,
+    observer: null,
+    onFinished: null,
+    async start() {
+      await arbiter.start();
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(options.port, options.host, () => {
+          server.off('error', reject);
+          resolve();
+        });
+      }).catch(async (error: Error) => {
+        await arbiter.stop(false);
+        throw error;
+      });
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : options.port;
+      const host = options.host.includes(':') ? `[${options.host}]` : options.host;
+      (gateway as { url: string }).url = `http://${host}:${port}`;
+      return gateway.url;
+    },
+    setCapture(on) {
+      captureFlag = on ? RequestFlags.CAPTURE : 0;
+    },
+    async close(graceful = true) {
+      server.close();
+      // Idle keep-alive connections would hold close() open; busy ones end after their response.
+      server.closeIdleConnections();
+      await arbiter.stop(graceful);
+      for (const socket of sockets) socket.destroy();
+    },
+  };
+
+  const onRelayDone = (relay: Relay, summary: RelaySummary) => {
+    arbiter.relayDone(relay);
+    gateway.onFinished?.(relay, summary);
+  };
+
+  const handle = (req: IncomingMessage, res: ServerResponse, expectContinue: boolean) => {
+    const socket = req.socket;
+    const environ = buildEnviron(
+      {
+        method: req.method!,
+        url: req.url!,
+        httpVersion: req.httpVersion,
+        rawHeaders: req.rawHeaders,
+        remoteAddress: socket.remoteAddress ?? '',
+        remotePort: socket.remotePort ?? 0,
+        localAddress: socket.localAddress ?? options.host,
+        localPort: socket.localPort ?? 0,
+      },
+      { rootPath: options.rootPath, urlScheme: 'http' },
+    );
+    // From the environ rather than req.headers: Node builds that object lazily, on first use.
+    const hasBody = environ.HTTP_TRANSFER_ENCODING !== undefined || Number(environ.CONTENT_LENGTH ?? 0) > 0;
+    const violation =
+      checkHead(req.method!, req.url!, req.httpVersion, req.rawHeaders, limits) ??
+      checkDeclaredBody(environ.CONTENT_LENGTH, limits);
+    let flags = captureFlag;
+    if (hasBody) flags |= RequestFlags.HAS_BODY;
+    if (expectContinue && hasBody) flags |= RequestFlags.EXPECT_CONTINUE;
+    nextRequestId = nextRequestId >= 0xffffffff ? 1 : nextRequestId + 1;
+    const relay = new Relay(nextRequestId, req, res, environ, flags, onRelayDone, gateway.observer, limits.requestBody);
+    if (violation) {
+      res.shouldKeepAlive = false;
+      relay.reject(violation.status, `${http.STATUS_CODES[violation.status]}: ${violation.reason}`);
+      return;
+    }
+    if (!arbiter.dispatch(relay)) {
+      relay.reject(503, 'Service Unavailable: all workers are busy and the backlog is full', ['Retry-After', '1']);
+    }
+  };
+
+  server.on('request', (req, res) => handle(req, res, false));
+  server.on('checkContinue', (req, res) => handle(req, res, true));
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
+  server.on('clientError', (error: NodeJS.ErrnoException & { rawPacket?: Buffer }, socket) => {
+    if (!socket.writable || (error.code === 'ECONNRESET' && !error.rawPacket)) {
+      socket.destroy();
+      return;
+    }
+    const status = clientErrorStatus(error, limits);
+    const text = http.STATUS_CODES[status];
+    socket.end(`HTTP/1.1 ${status} ${text}\r\nContent-Type: text/plain\r\nConnection: close\r\nContent-Length: ${text!.length + 1}\r\n\r\n${text}\n`);
+  });
+
+  return gateway;
+}
+
+/** Maps a parse error of Node's HTTP parser to the status gunicorn would answer with. */
+export function clientErrorStatus(error: NodeJS.ErrnoException & { rawPacket?: Buffer }, limits: RequestLimits): number {
+  if (error.code === 'HPE_HEADER_OVERFLOW') {
+    const raw = error.rawPacket;
+    const lineEnd = raw ? raw.indexOf('\r\n') : -1;
+    return lineEnd === -1 || lineEnd > limits.requestLine ? 414 : 431;
+  }
+  if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') return 408;
+  return 400;
+}

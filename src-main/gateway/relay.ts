@@ -1,0 +1,264 @@
+/**
+ * Relays one HTTP request through one worker: request body to the channel, START/BODY/END back
+ * to the client, with backpressure both ways so neither a 1 GB upload nor a 1 GB download is
+ * held in the master's memory.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import {
+  MasterFrame,
+  RequestFlags,
+  WorkerFrame,
+  decodeStart,
+  encodeFrameHeader,
+  encodeRequest,
+  type Frame,
+  type LogRecord,
+  type RequestEnd,
+} from './protocol';
+import type { WorkerProcess } from './worker-process';
+
+/** Why a request ended without a normal END from its worker. */
+export type LostReason = 'timeout' | 'crash' | 'stopped';
+
+export interface RelaySummary {
+  id: number;
+  status: number;
+  bytesSent: number;
+  outcome: RequestEnd['outcome'] | 'timeout' | 'crash' | 'client-gone' | 'stopped';
+  end?: RequestEnd;
+  workerPid: number;
+}
+
+/** Hooks for whoever records exchanges; every member is optional and off the hot path when unset. */
+export interface RelayObserver {
+  dispatched?(relay: Relay, worker: WorkerProcess): void;
+  requestBody?(relay: Relay, chunk: Buffer): void;
+  start?(relay: Relay, status: string, headers: string[]): void;
+  responseBody?(relay: Relay, chunk: Buffer): void;
+  log?(relay: Relay, record: LogRecord): void;
+  finished?(relay: Relay, summary: RelaySummary): void;
+}
+
+const STATUS_TEXT: Record<LostReason, [number, string]> = {
+  timeout: [504, 'Gateway Timeout'],
+  crash: [502, 'Bad Gateway'],
+  stopped: [503, 'Service Unavailable'],
+};
+
+export class Relay {
+  worker: WorkerProcess | null = null;
+  /** Set when the client went away; frames still arrive until the worker's END. */
+  clientGone = false;
+  finished = false;
+  dispatchedAt = 0;
+  private headStatus = 0;
+  private headReason = '';
+  private headHeaders: string[] | null = null;
+  private heldChunk: Buffer | null = null;
+  private bytesSent = 0;
+  private bodyStarted = false;
+
+  constructor(
+    readonly id: number,
+    readonly req: IncomingMessage,
+    readonly res: ServerResponse,
+    readonly environ: Record<string, string>,
+    private readonly flags: number,
+    private readonly onDone: (relay: Relay, summary: RelaySummary) => void,
+    private readonly observer: RelayObserver | null,
+    /** Largest body to pass on (0: no limit); a chunked body has no declared size to check up front. */
+    private readonly bodyLimit = 0,
+  ) {
+    res.once('close', () => {
+      if (!res.writableFinished && !this.finished) this.onClientGone();
+    });
+  }
+
+  /** Hands the request to a worker: REQUEST, then the body as it arrives (unless 100-continue). */
+  assign(worker: WorkerProcess): void {
+    this.worker = worker;
+    this.dispatchedAt = performance.now();
+    this.observer?.dispatched?.(this, worker);
+    worker.send(MasterFrame.REQUEST, this.id, encodeRequest(this.flags, this.environ));
+    if (this.flags & RequestFlags.HAS_BODY && !(this.flags & RequestFlags.EXPECT_CONTINUE)) this.pumpBody();
+  }
+
+  frame(frame: Frame): void {
+    switch (frame.type) {
+      case WorkerFrame.START:
+        this.onStart(frame.payload);
+        return;
+      case WorkerFrame.BODY:
+        this.onBody(frame.payload);
+        return;
+      case WorkerFrame.END:
+        this.onEnd(JSON.parse(frame.payload.toString('utf8')) as RequestEnd);
+        return;
+      case WorkerFrame.CONTINUE:
+        if (!this.clientGone) this.res.writeContinue();
+        this.pumpBody();
+        return;
+      case WorkerFrame.LOG:
+        this.observer?.log?.(this, JSON.parse(frame.payload.toString('utf8')) as LogRecord);
+        return;
+    }
+  }
+
+  /** Sends a body chunk held back in the hope that END would follow in the same read. */
+  flushHeld(): void {
+    const chunk = this.heldChunk;
+    if (!chunk) return;
+    this.heldChunk = null;
+    this.writeHead();
+    if (!this.res.write(chunk)) {
+      // The client reads slower than the app writes: stop reading the worker until it catches up.
+      const worker = this.worker!;
+      worker.pauseOutput();
+      this.res.once('drain', () => worker.resumeOutput());
+    }
+  }
+
+  /** The worker died or was killed while this request ran. */
+  lost(reason: LostReason): void {
+    if (this.finished) return;
+    const [status, text] = STATUS_TEXT[reason];
+    if (!this.res.headersSent && !this.clientGone) {
+      const body = `${status} ${text}: the worker ${reason === 'timeout' ? 'timed out and was killed' : reason === 'crash' ? 'died while handling this request' : 'was stopped'}\n`;
+      this.res.writeHead(status, text, ['Content-Type', 'text/plain; charset=utf-8', 'Connection', 'close']);
+      this.res.end(body);
+      this.headStatus = status;
+    } else {
+      this.res.destroy();
+    }
+    this.finish({ id: this.id, status: this.headStatus || status, bytesSent: this.bytesSent, outcome: reason, workerPid: this.worker?.pid ?? 0 });
+  }
+
+  /** Answers without any worker (queue overflow, shutdown). */
+  reject(status: number, reason: string, extraHeaders: string[] = []): void {
+    if (this.finished) return;
+    this.res.writeHead(status, ['Content-Type', 'text/plain; charset=utf-8', ...extraHeaders]);
+    this.res.end(`${status} ${reason}\n`);
+    this.finish({ id: this.id, status, bytesSent: 0, outcome: 'stopped', workerPid: 0 });
+  }
+
+  /** The client left while the request was still queued: nothing reached a worker. */
+  cancelQueued(): void {
+    this.finish({ id: this.id, status: 0, bytesSent: 0, outcome: 'client-gone', workerPid: 0 });
+  }
+
+  private pumpBody(): void {
+    if (this.bodyStarted) return;
+    this.bodyStarted = true;
+    const worker = this.worker!;
+    const req = this.req;
+    let received = 0;
+    const onData = (chunk: Buffer) => {
+      received += chunk.length;
+      if (this.bodyLimit && received > this.bodyLimit) {
+        onAbort();
+        this.refuseBody();
+        return;
+      }
+      this.observer?.requestBody?.(this, chunk);
+      const channelHasRoom = worker.sendRaw(encodeFrameHeader(MasterFrame.BODY, this.id, chunk.length)) && worker.sendRaw(chunk);
+      if (!channelHasRoom) {
+        req.pause();
+        worker.onceDrained(() => req.resume());
+      }
+    };
+    const onEnd = () => {
+      cleanup();
+      worker.send(MasterFrame.BODY_END, this.id, Uint8Array.of(0));
+    };
+    const onAbort = () => {
+      cleanup();
+      worker.send(MasterFrame.BODY_END, this.id, Uint8Array.of(1));
+    };
+    const cleanup = () => {
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('close', onCloseEarly);
+    };
+    const onCloseEarly = () => {
+      if (!req.complete) onAbort();
+    };
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('close', onCloseEarly);
+    if (req.complete && req.readableEnded) onEnd();
+  }
+
+  /** The body outgrew the limit mid-stream: 413, and the worker sees a client that went away. */
+  private refuseBody(): void {
+    if (!this.res.headersSent) {
+      this.headStatus = 413;
+      this.res.writeHead(413, ['Content-Type', 'text/plain; charset=utf-8', 'Connection', 'close']);
+      this.res.end(`413 Content Too Large: body exceeds the limit of ${this.bodyLimit} bytes\n`);
+    }
+    this.onClientGone();
+    this.req.destroy();
+  }
+
+  private onStart(payload: Buffer): void {
+    const { status, headers } = decodeStart(payload);
+    if (this.clientGone) return;
+    const space = status.indexOf(' ');
+    this.headStatus = Number(space === -1 ? status : status.slice(0, space));
+    this.headReason = space === -1 ? '' : status.slice(space + 1);
+    if (!hasHeader(headers, 'server')) headers.push('Server', 'forkwatch');
+    this.headHeaders = headers;
+    this.observer?.start?.(this, status, headers);
+  }
+
+  private onBody(chunk: Buffer): void {
+    this.bytesSent += chunk.length;
+    this.observer?.responseBody?.(this, chunk);
+    if (this.clientGone) return;
+    this.flushHeld();
+    this.heldChunk = chunk;
+  }
+
+  private onEnd(end: RequestEnd): void {
+    const res = this.res;
+    if (!this.clientGone) {
+      if (end.outcome === 'app-error-after-headers' || end.short) {
+        // The response on the wire is incomplete: closing is the only honest signal (PEP 3333).
+        this.flushHeld();
+        res.destroy();
+      } else {
+        this.writeHead();
+        const chunk = this.heldChunk;
+        this.heldChunk = null;
+        if (chunk) res.end(chunk);
+        else res.end();
+      }
+    }
+    const outcome = this.clientGone && end.outcome !== 'aborted' ? 'client-gone' : end.outcome;
+    this.finish({ id: this.id, status: this.headStatus, bytesSent: this.bytesSent, outcome, end, workerPid: this.worker!.pid });
+  }
+
+  private writeHead(): void {
+    if (this.headHeaders === null || this.res.headersSent) return;
+    this.res.writeHead(this.headStatus, this.headReason, this.headHeaders);
+  }
+
+  private onClientGone(): void {
+    this.clientGone = true;
+    this.heldChunk = null;
+    if (this.worker) {
+      this.worker.resumeOutput();
+      this.worker.send(MasterFrame.ABORT, this.id);
+    }
+  }
+
+  private finish(summary: RelaySummary): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.onDone(this, summary);
+  }
+}
+
+function hasHeader(flat: string[], lowerName: string): boolean {
+  for (let i = 0; i < flat.length; i += 2) if (flat[i].toLowerCase() === lowerName) return true;
+  return false;
+}

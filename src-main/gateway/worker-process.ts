@@ -1,0 +1,213 @@
+/**
+ * One Python worker process, seen from the master: spawn, the framed channel on fd 3, console
+ * output on fds 1/2, stack dumps on fd 4, and termination that escalates on a deadline.
+ *
+ * It knows nothing of HTTP or scheduling: it turns the child into typed events and frames.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { EventEmitter } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import type { Readable, Duplex } from 'node:stream';
+import {
+  FrameDecoder,
+  WorkerFrame,
+  MasterFrame,
+  encodeFrame,
+  type BootFailure,
+  type Frame,
+  type ReadyInfo,
+} from './protocol';
+
+export const WORKER_ENTRY = fileURLToPath(
+  new URL('../../resources/python/forkwatch_worker/__main__.py', import.meta.url),
+);
+
+export interface WorkerSpawnOptions {
+  python: string;
+  app: string;
+  projectDir: string;
+  env?: NodeJS.ProcessEnv;
+  /** Path of the worker's entry script; tests may point elsewhere. */
+  entry?: string;
+}
+
+export interface WorkerExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+export interface WorkerProcessEvents {
+  ready: [ReadyInfo];
+  'boot-failed': [BootFailure];
+  /** A console line: fds 1/2 written outside Python's sys.stdout (C code, subprocesses), or LOG frames with id 0. */
+  console: [{ stream: 'stdout' | 'stderr'; text: string }];
+  exit: [WorkerExit];
+}
+
+/** How long a stack dump may go quiet before it is considered complete. */
+const STACK_DUMP_QUIET_MS = 30;
+
+/** Receives the frames about requests (START, BODY, END, CONTINUE, LOG): the hot path, so no emitter. */
+export interface FrameSink {
+  frame(frame: Frame): void;
+  /** After the frames of one read from the channel. */
+  batchEnd(): void;
+}
+
+export class WorkerProcess extends EventEmitter<WorkerProcessEvents> {
+  /** Set by the owner before the first request. */
+  sink: FrameSink | null = null;
+  readonly child: ChildProcess;
+  readonly pid: number;
+  private readonly channel: Duplex;
+  private readonly stackPipe: Readable;
+  private exited: WorkerExit | null = null;
+  private readonly exitPromise: Promise<WorkerExit>;
+
+  constructor(options: WorkerSpawnOptions) {
+    super();
+    this.child = spawn(
+      options.python,
+      [options.entry ?? WORKER_ENTRY, '--app', options.app, '--dir', options.projectDir],
+      {
+        cwd: options.projectDir,
+        env: { ...(options.env ?? process.env), PYTHONUNBUFFERED: '1' },
+        stdio: ['ignore', 'pipe', 'pipe', 'pipe', 'pipe'],
+      },
+    );
+    this.pid = this.child.pid ?? -1;
+    this.channel = this.child.stdio[3] as Duplex;
+    this.stackPipe = this.child.stdio[4] as Readable;
+
+    const decoder = new FrameDecoder(
+      (frame) => this.onFrame(frame),
+      () => this.sink?.batchEnd(),
+    );
+    this.channel.on('data', (chunk: Buffer) => decoder.push(chunk));
+    // EPIPE/ECONNRESET when the worker dies mid-write: the exit event tells the story.
+    this.channel.on('error', () => {});
+    forwardLines(this.child.stdout!, (text) => this.emit('console', { stream: 'stdout', text }));
+    forwardLines(this.child.stderr!, (text) => this.emit('console', { stream: 'stderr', text }));
+
+    this.exitPromise = new Promise((resolve) => {
+      const onExit = (code: number | null, signal: NodeJS.Signals | null) => {
+        if (this.exited) return;
+        this.exited = { code, signal };
+        this.emit('exit', this.exited);
+        resolve(this.exited);
+      };
+      this.child.once('exit', onExit);
+      // spawn failure (python not found): no 'exit' follows, so report it as one.
+      this.child.once('error', () => onExit(127, null));
+    });
+  }
+
+  get alive(): boolean {
+    return this.exited === null;
+  }
+
+  get exitStatus(): WorkerExit | null {
+    return this.exited;
+  }
+
+  /** Sends one frame; false means the channel is full: wait for `onceDrained`. */
+  send(type: number, requestId: number, payload?: Uint8Array): boolean {
+    if (this.exited || this.channel.destroyed) return true;
+    return this.channel.write(encodeFrame(type, requestId, payload));
+  }
+
+  /** Sends an already encoded frame (header + payload written together). */
+  sendRaw(frame: Buffer): boolean {
+    if (this.exited || this.channel.destroyed) return true;
+    return this.channel.write(frame);
+  }
+
+  onceDrained(callback: () => void): void {
+    this.channel.once('drain', callback);
+  }
+
+  /** Stops reading the worker's frames, so a slow client slows the worker, not our memory. */
+  pauseOutput(): void {
+    this.channel.pause();
+  }
+
+  resumeOutput(): void {
+    this.channel.resume();
+  }
+
+  /**
+   * Asks faulthandler for every thread's Python stack (SIGUSR1), even while the worker is busy
+   * in a loop or a blocking call, and resolves with the text, or '' if none came within `waitMs`.
+   */
+  dumpStack(waitMs = 1000): Promise<string> {
+    if (this.exited) return Promise.resolve('');
+    return new Promise((resolve) => {
+      const chunks: Buffer[] = [];
+      let quietTimer: NodeJS.Timeout | undefined;
+      const finish = () => {
+        clearTimeout(quietTimer);
+        clearTimeout(deadline);
+        this.stackPipe.off('data', onData);
+        resolve(Buffer.concat(chunks).toString('utf8'));
+      };
+      const onData = (chunk: Buffer) => {
+        chunks.push(chunk);
+        clearTimeout(quietTimer);
+        quietTimer = setTimeout(finish, STACK_DUMP_QUIET_MS);
+      };
+      const deadline = setTimeout(finish, waitMs);
+      this.stackPipe.on('data', onData);
+      try {
+        this.child.kill('SIGUSR1');
+      } catch {
+        finish();
+      }
+    });
+  }
+
+  /** Asks the worker to finish its request and exit; SIGKILL if it has not after `graceMs`. */
+  async stop(graceMs: number): Promise<WorkerExit> {
+    if (this.exited) return this.exited;
+    this.send(MasterFrame.SHUTDOWN, 0);
+    this.child.kill('SIGTERM');
+    const timer = setTimeout(() => this.kill(), graceMs);
+    const status = await this.exitPromise;
+    clearTimeout(timer);
+    return status;
+  }
+
+  kill(signal: NodeJS.Signals = 'SIGKILL'): void {
+    if (!this.exited) this.child.kill(signal);
+  }
+
+  waitForExit(): Promise<WorkerExit> {
+    return this.exitPromise;
+  }
+
+  private onFrame(frame: Frame): void {
+    switch (frame.type) {
+      case WorkerFrame.READY:
+        this.emit('ready', JSON.parse(frame.payload.toString('utf8')) as ReadyInfo);
+        return;
+      case WorkerFrame.BOOT_FAILED:
+        this.emit('boot-failed', JSON.parse(frame.payload.toString('utf8')) as BootFailure);
+        return;
+      default:
+        this.sink?.frame(frame);
+    }
+  }
+}
+
+/** Splits a byte stream into lines (the last partial line is flushed at end of stream). */
+function forwardLines(stream: Readable, onLine: (line: string) => void): void {
+  let partial = '';
+  stream.setEncoding('utf8');
+  stream.on('data', (text: string) => {
+    const lines = (partial + text).split('\n');
+    partial = lines.pop() ?? '';
+    for (const line of lines) onLine(line);
+  });
+  stream.on('end', () => {
+    if (partial) onLine(partial);
+  });
+}
