@@ -1,0 +1,476 @@
+#!/usr/bin/env node
+// Forkwatch benchmark: Forkwatch vs gunicorn (sync workers), same app, same worker count,
+// same client (wrk), in the same run. `npm run bench -- --help` for options.
+//
+// Shape of a run (each step is skipped when not selected with --only/--skip):
+//   1. start one Forkwatch and one gunicorn on bench/apps/suite.py (routes /, /download,
+//      /upload), wait until each answers 200 and has all its workers; RSS "idle".
+//   2. load scenarios, each as: warm-up wrk run (discarded) then the measured run, Forkwatch
+//      then gunicorn back to back so both see the same machine state:
+//        hello c=32, hello c=1, download c=4, upload c=4, and hello c=32 capture on/off
+//        (a second Forkwatch started with --no-capture, only for that row).
+//   3. RSS "after load", then graceful stop (SIGTERM) and a check that no process is left.
+//   4. start time: spawn -> first 200 on GET /, median of N starts, alternating servers.
+//   5. table on stdout, everything (raw wrk output included) in bench/results/latest.json.
+//
+// The two servers are never loaded at the same time: with 2 cores they would compete for
+// CPU with each other and with wrk. An idle server costs nothing measurable.
+
+import { parseArgs } from 'node:util';
+import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { spawnSync } from 'node:child_process';
+import { cpus } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+import { runWrk } from './lib/wrk.mjs';
+import {
+  freePort, startServer, waitReady, waitWorkers, serverTree, stopServer, stopAllServers,
+} from './lib/servers.mjs';
+import { memorySnapshot, trackedGroups, killGroup, groupMembers, allGroupsEverStarted } from './lib/proc.mjs';
+import { table, rowsForJson, ratio, meets, FORMATS } from './lib/report.mjs';
+
+const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
+const REPO_ROOT = resolve(BENCH_DIR, '..');
+const APP_DIR = join(BENCH_DIR, 'apps');
+const UPLOAD_LUA = join(BENCH_DIR, 'lib', 'upload.lua');
+const MIB = 1024 * 1024;
+const BODY_BYTES = 10 * MIB; // download.py / upload.lua size
+
+const SCENARIOS = ['hello', 'download', 'upload', 'capture', 'start', 'rss'];
+
+// Figures measured earlier on this machine for gunicorn sync, 2 workers (printed as "ref").
+const REFERENCE = { helloC32: 11_600, p99C1: 0.47, download: 2_500, upload: 540 };
+// Targets for the ratio printed next to each figure.
+const TARGETS = {
+  helloC32: { op: '>=', value: 1.5 },
+  p99C1: { op: '<=', value: 1.0 },
+  download: { op: '>=', value: 0.8 },
+  upload: { op: '>=', value: 0.8 },
+  start: { op: '<=', value: 1.0 },
+  capture: { op: '>=', value: 0.85 },
+};
+
+const HELP = `Usage: npm run bench -- [options]     (or: node bench/run.mjs [options])
+
+  --only LIST          comma-separated subset of: ${SCENARIOS.join(', ')}  (default: all)
+  --skip LIST          run everything except these
+  --duration S         seconds per measured wrk run (default 5)
+  --warmup S           seconds per warm-up wrk run (default: min(2, duration))
+  --starts N           process starts per server for the start-time median (default 5)
+  --workers N          workers for both servers (default 2)
+  --capture on|off     Forkwatch's main instance with capture on (default) or --no-capture;
+                       with "off" the capture on/off row is skipped (nothing to compare)
+  --forkwatch-cmd CMD  FALLBACK: command for the "forkwatch" side, for testing the harness
+                       before/without Forkwatch. "gunicorn" = a second gunicorn; anything else
+                       is a whitespace-separated template with {app_dir} {app} {workers}
+                       {bind} {port} placeholders ("node" = this node binary).
+                       Default: node bin/forkwatch.mjs serve {app_dir} --app {app}
+                                --workers {workers} --bind {bind}
+  --out FILE           JSON output (default bench/results/latest.json)
+  -h, --help
+`;
+
+// ---------------------------------------------------------------- options
+
+function parseOptions(argv) {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      only: { type: 'string' }, skip: { type: 'string' },
+      duration: { type: 'string', default: '5' }, warmup: { type: 'string' },
+      starts: { type: 'string', default: '5' }, workers: { type: 'string', default: '2' },
+      capture: { type: 'string', default: 'on' },
+      'forkwatch-cmd': { type: 'string' },
+      out: { type: 'string', default: join(BENCH_DIR, 'results', 'latest.json') },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+  });
+  if (values.help) { process.stdout.write(HELP); process.exit(0); }
+  const list = (s) => (s ? s.split(',').map((x) => x.trim()).filter(Boolean) : []);
+  for (const name of [...list(values.only), ...list(values.skip)]) {
+    if (!SCENARIOS.includes(name)) throw new Error(`unknown scenario "${name}" (known: ${SCENARIOS.join(', ')})`);
+  }
+  const selected = new Set(values.only ? list(values.only) : SCENARIOS);
+  for (const name of list(values.skip)) selected.delete(name);
+  const num = (name, v, min) => {
+    const n = Number(v);
+    if (!Number.isFinite(n) || n < min) throw new Error(`--${name} must be a number >= ${min}`);
+    return n;
+  };
+  const duration = num('duration', values.duration, 1);
+  if (!['on', 'off'].includes(values.capture)) throw new Error('--capture must be on or off');
+  return {
+    selected,
+    duration: Math.round(duration),
+    warmup: Math.round(num('warmup', values.warmup ?? Math.min(2, duration), 1)),
+    starts: Math.round(num('starts', values.starts, 1)),
+    workers: Math.round(num('workers', values.workers, 1)),
+    capture: values.capture,
+    forkwatchCmd: values['forkwatch-cmd'] ?? null,
+    out: resolve(values.out),
+  };
+}
+
+// ---------------------------------------------------------------- commands
+
+function gunicornArgv({ app, workers, port }) {
+  // `python3 -m gunicorn` rather than /usr/bin/gunicorn: same code, and the interpreter is
+  // explicit (the one Forkwatch's workers use too).
+  return ['/usr/bin/python3', '-m', 'gunicorn', '--workers', String(workers), '--worker-class', 'sync',
+    '--bind', `127.0.0.1:${port}`, '--chdir', APP_DIR, app];
+}
+
+const FORKWATCH_TEMPLATE = 'node bin/forkwatch.mjs serve {app_dir} --app {app} --workers {workers} --bind {bind}';
+
+function forkwatchArgv(opts, { app, workers, port, extra = [] }) {
+  if (opts.forkwatchCmd === 'gunicorn') return [...gunicornArgv({ app, workers, port }), ...extra];
+  const template = opts.forkwatchCmd ?? FORKWATCH_TEMPLATE;
+  const vars = { app_dir: APP_DIR, app, workers: String(workers), bind: `127.0.0.1:${port}`, port: String(port) };
+  const argv = template.trim().split(/\s+/).map((w) => w.replace(/\{(\w+)\}/g, (m, k) => vars[k] ?? m));
+  if (argv[0] === 'node') argv[0] = process.execPath;
+  return [...argv, ...extra];
+}
+
+function describeForkwatch(opts) {
+  if (opts.forkwatchCmd === 'gunicorn') return 'FALLBACK: a second gunicorn (--forkwatch-cmd gunicorn)';
+  if (opts.forkwatchCmd) return `FALLBACK: custom command (--forkwatch-cmd)`;
+  return 'node bin/forkwatch.mjs';
+}
+
+// ---------------------------------------------------------------- steps
+
+const log = (msg) => process.stderr.write(`${msg}\n`);
+const mib = (kib) => (kib === null || kib === undefined ? null : kib / 1024);
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? (s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2) : null;
+};
+
+/** Start a server and wait until it answers 200 and has all its workers. */
+async function launch(label, argv, workers) {
+  const port = await freePort();
+  // argv was built for a placeholder port; rebuild with the real one.
+  const server = startServer({ label, argv: argv(port), cwd: REPO_ROOT, port });
+  try {
+    const readyMs = await waitReady(server);
+    await waitWorkers(server, workers);
+    log(`  ${label}: ready in ${readyMs.toFixed(0)} ms on port ${port} (pid ${server.pid})`);
+    return server;
+  } catch (e) {
+    await stopServer(server, { graceMs: 3000 });
+    throw e;
+  }
+}
+
+/** One scenario on one server: warm-up (discarded), then the measured run. */
+async function loadRun(server, { path = '/', connections, script = null, timeoutS = 5 }, opts) {
+  const url = `http://127.0.0.1:${server.port}${path}`;
+  await runWrk({ url, connections, durationS: opts.warmup, script, timeoutS });
+  const r = await runWrk({ url, connections, durationS: opts.duration, script, timeoutS });
+  if (r.requests === 0) throw new Error(`no request completed (${JSON.stringify(r.errors)})`);
+  if (server.exitInfo) throw new Error(`${server.label} exited during the run`);
+  return r;
+}
+
+/** Run `fn` and turn a failure into { error } so one side failing does not end the run. */
+async function attempt(what, fn) {
+  try { return await fn(); } catch (e) {
+    log(`  ${what}: ERROR ${e.message.split('\n')[0]}`);
+    return { error: e.message };
+  }
+}
+
+async function measureStarts(label, argvFor, opts, n) {
+  const port = await freePort();
+  const server = startServer({ label, argv: argvFor(port), cwd: REPO_ROOT, port });
+  try {
+    const readyMs = await waitReady(server);
+    return { readyMs, listeningMs: server.listeningMs };
+  } finally {
+    await stopServer(server);
+  }
+}
+
+// ---------------------------------------------------------------- main
+
+async function main() {
+  const opts = parseOptions(process.argv.slice(2));
+  const want = (s) => opts.selected.has(s);
+  const loadScenarios = ['hello', 'download', 'upload', 'capture'].filter(want);
+  const needServers = loadScenarios.length > 0 || want('rss');
+  const W = opts.workers;
+
+  const wrkCheck = spawnSync('wrk', ['--version'], { encoding: 'utf8' });
+  if (wrkCheck.error) throw new Error(`wrk not found: ${wrkCheck.error.message}`);
+  if (!opts.forkwatchCmd && !existsSync(join(REPO_ROOT, 'bin', 'forkwatch.mjs'))) {
+    log('note: bin/forkwatch.mjs does not exist yet; the forkwatch side will fail to start.'
+      + ' Use --forkwatch-cmd gunicorn to exercise the harness.');
+  }
+
+  const fwArgv = (app, extra = []) => (port) => forkwatchArgv(opts, { app, workers: W, port, extra });
+  const guArgv = (app) => (port) => gunicornArgv({ app, workers: W, port });
+  const fwMainExtra = opts.capture === 'off' ? ['--no-capture'] : [];
+
+  const results = {
+    meta: {
+      date: new Date().toISOString(),
+      node: process.version,
+      wrk: (wrkCheck.stdout || wrkCheck.stderr).split('\n')[0].trim(),
+      cpus: cpus().length,
+      commit: spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: REPO_ROOT, encoding: 'utf8' }).stdout?.trim() || null,
+      options: { ...opts, selected: [...opts.selected] },
+      forkwatchSide: describeForkwatch(opts),
+      commands: {
+        forkwatch: fwArgv('suite:app', fwMainExtra)(0).join(' '),
+        gunicorn: guArgv('suite:app')(0).join(' '),
+      },
+      reference: REFERENCE,
+      targets: TARGETS,
+    },
+    load: {}, capture: null, rss: {}, start: {}, cleanup: {},
+  };
+  log(`forkwatch side: ${describeForkwatch(opts)}`);
+
+  // ---- 1-3: long-lived servers, load scenarios, RSS
+  if (needServers) {
+    log('starting servers (bench/apps/suite.py)...');
+    const fw = await attempt('forkwatch', () => launch('forkwatch', fwArgv('suite:app', fwMainExtra), W));
+    const gu = await attempt('gunicorn', () => launch('gunicorn', guArgv('suite:app'), W));
+    const sides = { forkwatch: fw, gunicorn: gu };
+    const up = (s) => s && !s.error;
+
+    if (want('rss')) {
+      await sleep(1000); // let both settle after boot before calling it "idle"
+      for (const [name, s] of Object.entries(sides)) {
+        results.rss[name] = { idle: up(s) ? memorySnapshot(s.pid) : { error: s.error } };
+      }
+    }
+
+    const scenarioDefs = {
+      'hello c=32': { scenario: 'hello', connections: 32 },
+      'hello c=1': { scenario: 'hello', connections: 1 },
+      // Big bodies: a 10 MiB transfer can take longer than wrk's default 2 s timeout on a busy box.
+      'download c=4': { scenario: 'download', connections: 4, path: '/download', timeoutS: 30 },
+      'upload c=4': { scenario: 'upload', connections: 4, path: '/upload', script: UPLOAD_LUA, timeoutS: 30 },
+    };
+    for (const [name, def] of Object.entries(scenarioDefs)) {
+      if (!want(def.scenario)) continue;
+      log(`${name}: warm-up ${opts.warmup}s + ${opts.duration}s per server`);
+      results.load[name] = {};
+      for (const [side, s] of Object.entries(sides)) {
+        results.load[name][side] = up(s) ? await attempt(`${name} ${side}`, () => loadRun(s, def, opts)) : { error: `not started: ${s.error.split('\n')[0]}` };
+      }
+    }
+
+    if (want('capture')) {
+      if (opts.capture === 'off') {
+        results.capture = { skipped: 'main Forkwatch instance already runs with --no-capture (--capture off)' };
+      } else if (!up(fw)) {
+        results.capture = { skipped: `Forkwatch not started: ${fw.error.split('\n')[0]}` };
+      } else {
+        log('hello c=32 capture on/off: starting a second Forkwatch with --no-capture');
+        let off;
+        try {
+          off = await launch('forkwatch --no-capture', fwArgv('suite:app', ['--no-capture']), W);
+        } catch (e) {
+          results.capture = { skipped: `--no-capture not accepted: ${e.message.trim().split('\n').slice(0, 4).join(' | ')}` };
+          log(`  skipped: ${results.capture.skipped}`);
+        }
+        if (off) {
+          try {
+            const def = { connections: 32 };
+            const on = await attempt('capture on', () => loadRun(fw, def, opts));
+            const offR = await attempt('capture off', () => loadRun(off, def, opts));
+            results.capture = { on, off: offR, offStop: await stopServer(off) };
+          } finally {
+            await stopServer(off);
+          }
+        }
+      }
+    }
+
+    if (want('rss')) {
+      await sleep(500);
+      for (const [name, s] of Object.entries(sides)) {
+        results.rss[name].afterLoad = up(s) ? memorySnapshot(s.pid) : { error: s.error };
+      }
+    }
+
+    for (const [name, s] of Object.entries(sides)) {
+      if (up(s)) {
+        serverTree(s);
+        results.cleanup[name] = await stopServer(s);
+        if (!results.cleanup[name].graceful) log(`  ${name} did not stop cleanly: ${JSON.stringify(results.cleanup[name])}`);
+      }
+    }
+  }
+
+  // ---- 4: start time. Alternating, so drift (page cache, CPU frequency) hits both alike.
+  if (want('start')) {
+    log(`start time: ${opts.starts} starts per server (spawn -> first 200 on GET /, hello:app)`);
+    const runs = { forkwatch: [], gunicorn: [] };
+    const errors = {};
+    for (let i = 0; i < opts.starts; i++) {
+      for (const [side, argvFor] of [['forkwatch', fwArgv('hello:app', fwMainExtra)], ['gunicorn', guArgv('hello:app')]]) {
+        if (errors[side]) continue;
+        const r = await attempt(`start ${side}`, () => measureStarts(side, argvFor, opts));
+        if (r.error) errors[side] = r.error; else runs[side].push(r);
+      }
+    }
+    for (const side of ['forkwatch', 'gunicorn']) {
+      results.start[side] = errors[side] ? { error: errors[side], runs: runs[side] } : {
+        medianMs: median(runs[side].map((r) => r.readyMs)),
+        medianListeningMs: runs[side].every((r) => r.listeningMs !== null) ? median(runs[side].map((r) => r.listeningMs)) : null,
+        runs: runs[side],
+      };
+    }
+  }
+
+  return { opts, results };
+}
+
+// ---------------------------------------------------------------- report
+
+function buildReport({ opts, results }) {
+  const rows = [];
+  const val = (r, f) => (!r ? null : r.error ? 'error' : f(r));
+  const bad = (r) => !!r && !r.error && r.errorCount > 0;
+  const push = (label, unit, name, f, extra = {}) => {
+    const pair = results.load[name];
+    if (!pair) return;
+    rows.push({ label, unit, a: val(pair.forkwatch, f), b: val(pair.gunicorn, f),
+      markA: bad(pair.forkwatch), markB: bad(pair.gunicorn), ...extra });
+  };
+  const rps = (r) => r.requestsPerSec;
+  push('hello c=32', 'req/s', 'hello c=32', rps, { better: 'higher', target: TARGETS.helloC32, ref: REFERENCE.helloC32 });
+  push('hello c=32 p50', 'ms', 'hello c=32', (r) => r.latency.p50, { better: 'lower' });
+  push('hello c=32 p99', 'ms', 'hello c=32', (r) => r.latency.p99, { better: 'lower' });
+  push('hello c=1', 'req/s', 'hello c=1', rps, { better: 'higher' });
+  push('hello c=1 p50', 'ms', 'hello c=1', (r) => r.latency.p50, { better: 'lower' });
+  push('hello c=1 p99', 'ms', 'hello c=1', (r) => r.latency.p99, { better: 'lower', target: TARGETS.p99C1, ref: REFERENCE.p99C1 });
+  // MiB/s from completed requests x body size: exact, where wrk's Transfer/sec has 3 digits.
+  push('download c=4', 'MiB/s', 'download c=4', (r) => (r.requestsPerSec * BODY_BYTES) / MIB, { better: 'higher', target: TARGETS.download, ref: REFERENCE.download });
+  push('upload c=4', 'MiB/s', 'upload c=4', (r) => (r.requestsPerSec * BODY_BYTES) / MIB, { better: 'higher', target: TARGETS.upload, ref: REFERENCE.upload });
+
+  if (results.start.forkwatch || results.start.gunicorn) {
+    const s = (side) => { const x = results.start[side]; return !x ? null : x.error ? 'error' : x.medianMs; };
+    rows.push({ label: `start to first 200, median of ${opts.starts}`, unit: 'ms', a: s('forkwatch'), b: s('gunicorn'), better: 'lower', target: TARGETS.start });
+  }
+
+  for (const phase of ['idle', 'afterLoad']) {
+    if (!results.rss.forkwatch && !results.rss.gunicorn) break;
+    const snap = (side) => results.rss[side]?.[phase];
+    const f = (fn) => (side) => { const x = snap(side); return !x ? null : x.error ? 'error' : fn(x); };
+    const tag = phase === 'idle' ? 'idle' : 'after load';
+    const master = f((x) => mib(x.master.rssKiB));
+    const perWorker = f((x) => (x.workers.length ? mib(x.workersRssKiB / x.workers.length) : null));
+    const total = f((x) => mib(x.totalRssKiB));
+    rows.push({ label: `RSS master, ${tag}`, unit: 'MiB', a: master('forkwatch'), b: master('gunicorn'), better: 'lower' });
+    rows.push({ label: `RSS per worker (mean), ${tag}`, unit: 'MiB', a: perWorker('forkwatch'), b: perWorker('gunicorn'), better: 'lower' });
+    rows.push({ label: `RSS total, ${tag}`, unit: 'MiB', a: total('forkwatch'), b: total('gunicorn'), better: 'lower' });
+  }
+
+  const lines = [];
+  lines.push('');
+  lines.push(`Forkwatch vs gunicorn (sync, ${opts.workers} workers), wrk ${opts.duration}s runs after ${opts.warmup}s warm-up, ${results.meta.cpus} CPUs`);
+  lines.push(`forkwatch side: ${results.meta.forkwatchSide}${opts.capture === 'off' ? ' with --no-capture' : ''}`);
+  lines.push('ratio = forkwatch/gunicorn; "better" says which direction wins; "!" = wrk reported errors (see JSON)');
+  lines.push('');
+  lines.push(table(rows));
+
+  // Capture overhead: its own small table, because the ratio there is on/off, not fw/gu.
+  let captureRows = [];
+  if (results.capture) {
+    lines.push('');
+    if (results.capture.skipped) {
+      lines.push(`hello c=32, capture off: SKIPPED (${results.capture.skipped})`);
+    } else {
+      const { on, off } = results.capture;
+      captureRows = [{ label: 'hello c=32', unit: 'req/s', a: on.error ? 'error' : on.requestsPerSec, b: off.error ? 'error' : off.requestsPerSec,
+        markA: !on.error && on.errorCount > 0, markB: !off.error && off.errorCount > 0, better: 'higher', target: TARGETS.capture }];
+      lines.push(table(captureRows, { a: 'capture on', b: 'capture off', ratioName: 'on/off', withRef: false }));
+    }
+  }
+
+  // Per-process RSS detail: which pid is the master, each worker, helpers, peak (VmHWM).
+  for (const side of ['forkwatch', 'gunicorn']) {
+    const r = results.rss[side];
+    if (!r) continue;
+    for (const phase of ['idle', 'afterLoad']) {
+      const x = r[phase];
+      if (!x || x.error) continue;
+      const p = (m) => `${FORMATS.MiB(mib(m.rssKiB))} (peak ${FORMATS.MiB(mib(m.hwmKiB))}) pid ${m.pid}`;
+      const parts = [`master ${x.master.comm} ${p(x.master)}`, ...x.workers.map((w, i) => `worker${i + 1} ${p(w)}`),
+        ...x.helpers.map((h) => `helper ${h.comm} ${p(h)}`)];
+      if (phase === 'idle' && side === 'forkwatch') lines.push('');
+      if (phase === 'idle' && side === 'forkwatch') lines.push('RSS detail, MiB (peak = VmHWM):');
+      lines.push(`  ${side.padEnd(9)} ${phase === 'idle' ? 'idle ' : 'after'}: ${parts.join('; ')}`);
+    }
+  }
+
+  const errs = [];
+  for (const [name, pair] of Object.entries(results.load)) {
+    for (const [side, r] of Object.entries(pair)) {
+      if (r.error) errs.push(`${name} ${side}: ${r.error.split('\n')[0]}`);
+      else if (r.errorCount) errs.push(`${name} ${side}: wrk errors ${JSON.stringify(r.errors)}`);
+    }
+  }
+  for (const side of ['forkwatch', 'gunicorn']) {
+    if (results.start[side]?.error) errs.push(`start ${side}: ${results.start[side].error.split('\n')[0]}`);
+  }
+  if (errs.length) { lines.push(''); lines.push('Problems:'); for (const e of errs) lines.push(`  ${e}`); }
+
+  results.rows = rowsForJson(rows);
+  if (captureRows.length) {
+    const c = captureRows[0];
+    const rr = ratio(c.a, c.b);
+    results.captureRow = { metric: 'hello c=32 capture on/off', on: c.a, off: c.b, ratio: rr, target: TARGETS.capture, pass: meets(rr, TARGETS.capture) };
+  }
+  return { text: lines.join('\n'), problems: errs.length };
+}
+
+// ---------------------------------------------------------------- cleanup & entry
+
+/** Last resort on any exit path: SIGKILL every process group still tracked (wrk or server). */
+process.on('exit', () => { for (const [pgid] of trackedGroups()) killGroup(pgid, 'SIGKILL'); });
+
+let interrupted = false;
+for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+  process.on(sig, async () => {
+    if (interrupted) process.exit(130); // second Ctrl-C: the exit hook SIGKILLs what is left
+    interrupted = true;
+    log(`\n${sig}: stopping wrk and servers...`);
+    for (const [pgid, label] of trackedGroups()) if (label === 'wrk') killGroup(pgid, 'SIGKILL');
+    await stopAllServers();
+    process.exit(sig === 'SIGINT' ? 130 : 143);
+  });
+}
+
+/** After a run: is any process from any group we started still alive? (report only) */
+function leftoverCheck() {
+  const left = allGroupsEverStarted().flatMap((pgid) => groupMembers(pgid));
+  return left.map((p) => ({ pid: p.pid, pgrp: p.pgrp, comm: p.comm }));
+}
+
+try {
+  const run = await main();
+  const { text, problems } = buildReport(run);
+  const left = leftoverCheck();
+  run.results.cleanup.leftovers = left;
+  process.stdout.write(`${text}\n`);
+  process.stdout.write(left.length
+    ? `\nWARNING: processes left running: ${JSON.stringify(left)} (killing them)\n`
+    : `\ncleanup: all ${allGroupsEverStarted().length} process groups started by the bench are gone\n`);
+  for (const p of left) killGroup(p.pgrp, 'SIGKILL');
+  mkdirSync(dirname(run.opts.out), { recursive: true });
+  writeFileSync(run.opts.out, `${JSON.stringify(run.results, null, 2)}\n`);
+  process.stdout.write(`results: ${run.opts.out}\n`);
+  process.exit(problems || left.length ? 1 : 0);
+} catch (e) {
+  log(`bench failed: ${e.stack ?? e.message}`);
+  await stopAllServers();
+  process.exit(2);
+}
