@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import {
+  FrameDecoder,
+  HEADER_SIZE,
+  MasterFrame,
+  WorkerFrame,
+  decodeStart,
+  encodeFrame,
+  encodeFrameHeader,
+  encodeNulPairs,
+  type Frame,
+} from '../../../src-main/gateway/protocol';
+
+function collect(): { frames: Frame[]; decoder: FrameDecoder; batches: () => number } {
+  const frames: Frame[] = [];
+  let batches = 0;
+  const decoder = new FrameDecoder(
+    (frame) => frames.push({ ...frame, payload: Buffer.from(frame.payload) }),
+    () => batches++,
+  );
+  return { frames, decoder, batches: () => batches };
+}
+
+describe('encodeFrame', () => {
+  it('writes length, type and request id big-endian before the payload', () => {
+    const frame = encodeFrame(WorkerFrame.BODY, 0x01020304, Buffer.from('hi'));
+    expect([...frame]).toEqual([0, 0, 0, 2, 0x85, 1, 2, 3, 4, 0x68, 0x69]);
+  });
+
+  it('encodes an empty payload as a bare header', () => {
+    const frame = encodeFrame(MasterFrame.SHUTDOWN, 0);
+    expect(frame.length).toBe(HEADER_SIZE);
+    expect(frame.equals(encodeFrameHeader(MasterFrame.SHUTDOWN, 0, 0))).toBe(true);
+  });
+});
+
+describe('FrameDecoder', () => {
+  const messages: Array<[number, number, Buffer]> = [
+    [WorkerFrame.READY, 0, Buffer.from('{"pid":42}')],
+    [WorkerFrame.START, 7, encodeNulPairs([['Content-Type', 'text/plain; charset=é']], '200 OK')],
+    [WorkerFrame.BODY, 7, Buffer.alloc(70_000, 0xab)],
+    [WorkerFrame.END, 7, Buffer.from('{"outcome":"ok"}')],
+    [MasterFrame.ABORT, 0xffffffff, Buffer.alloc(0)],
+  ];
+  const stream = Buffer.concat(messages.map(([type, id, payload]) => encodeFrame(type, id, payload)));
+
+  function expectRoundTrip(frames: Frame[]): void {
+    expect(frames.map((f) => [f.type, f.requestId, f.payload])).toEqual(messages);
+  }
+
+  it('decodes frames pushed in one chunk', () => {
+    const { frames, decoder, batches } = collect();
+    decoder.push(stream);
+    expectRoundTrip(frames);
+    expect(batches()).toBe(1);
+  });
+
+  it.each([1, 2, 5, 9, 10, 1000, 65_536])('reassembles frames split into %i-byte chunks', (size) => {
+    const { frames, decoder } = collect();
+    for (let offset = 0; offset < stream.length; offset += size) {
+      decoder.push(stream.subarray(offset, offset + size));
+    }
+    expectRoundTrip(frames);
+  });
+
+  it('splits at every byte boundary of a header', () => {
+    for (let cut = 1; cut < HEADER_SIZE * 2 + 3; cut++) {
+      const { frames, decoder } = collect();
+      decoder.push(stream.subarray(0, cut));
+      decoder.push(stream.subarray(cut));
+      expectRoundTrip(frames);
+    }
+  });
+
+  it('decodes START payloads as latin-1 status and headers', () => {
+    const { frames, decoder } = collect();
+    decoder.push(stream);
+    const start = decodeStart(frames[1].payload);
+    expect(start).toEqual({ status: '200 OK', headers: ['Content-Type', 'text/plain; charset=é'] });
+  });
+});
