@@ -4,13 +4,12 @@
  * Everything here must be environment-neutral: no Node or DOM APIs, so it typechecks under
  * both tsconfig.node.json and tsconfig.web.json. Import it as `@contract`.
  */
+export * from './exchange';
+export * from './inspector';
 
 /** The name under which the preload script exposes the API on `window`. */
 export const BRIDGE_KEY = 'forkwatch';
 
-/**
- * The API the preload script exposes to the renderer as `window.forkwatch`.
- * Placeholder: empty until the IPC contract is written.
- */
+/** The API the preload script exposes to the renderer as `window.forkwatch` (filled by the IPC transport). */
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type
 export interface ForkwatchApi {}
