@@ -3,6 +3,7 @@
 // same client (wrk), in the same run. `npm run bench -- --help` for options.
 //
 // Shape of a run (each step is skipped when not selected with --only/--skip):
+//   0. prime: start and stop each server once (warm bytecode and page caches), discarded.
 //   1. start one Forkwatch and one gunicorn on bench/apps/suite.py (routes /, /download,
 //      /upload), wait until each answers 200 and has all its workers; RSS "idle".
 //   2. load scenarios, each as: warm-up wrk run (discarded) then the measured run, Forkwatch
@@ -21,7 +22,7 @@ import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { spawnSync } from 'node:child_process';
-import { cpus } from 'node:os';
+import { cpus, tmpdir, loadavg } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import { runWrk } from './lib/wrk.mjs';
@@ -37,6 +38,13 @@ const APP_DIR = join(BENCH_DIR, 'apps');
 const UPLOAD_LUA = join(BENCH_DIR, 'lib', 'upload.lua');
 const MIB = 1024 * 1024;
 const BODY_BYTES = 10 * MIB; // download.py / upload.lua size
+
+// Environment of both servers. This sandbox exports PYTHONDONTWRITEBYTECODE=1, which makes
+// every start recompile every module (Forkwatch's worker code, the app) from source: not what
+// a developer's machine does, and it would inflate start times. Bytecode goes to a private
+// cache dir instead, so nothing is written next to the sources and both servers get the
+// same warm cache (the load-test servers start before the start-time runs).
+const SERVER_ENV = { PYTHONDONTWRITEBYTECODE: undefined, PYTHONPYCACHEPREFIX: join(tmpdir(), 'forkwatch-bench-pycache') };
 
 const SCENARIOS = ['hello', 'download', 'upload', 'capture', 'start', 'rss'];
 
@@ -57,7 +65,9 @@ const HELP = `Usage: npm run bench -- [options]     (or: node bench/run.mjs [opt
   --only LIST          comma-separated subset of: ${SCENARIOS.join(', ')}  (default: all)
   --skip LIST          run everything except these
   --duration S         seconds per measured wrk run (default 5)
-  --warmup S           seconds per warm-up wrk run (default: min(2, duration))
+  --warmup S           seconds of the warm-up wrk run per server and scenario (default: min(2, duration))
+  --rounds N           measured runs per server and scenario, interleaved; figures are the
+                       median (default 3; 1 = a single run)
   --starts N           process starts per server for the start-time median (default 5)
   --workers N          workers for both servers (default 2)
   --capture on|off     Forkwatch's main instance with capture on (default) or --no-capture;
@@ -65,9 +75,10 @@ const HELP = `Usage: npm run bench -- [options]     (or: node bench/run.mjs [opt
   --forkwatch-cmd CMD  FALLBACK: command for the "forkwatch" side, for testing the harness
                        before/without Forkwatch. "gunicorn" = a second gunicorn; anything else
                        is a whitespace-separated template with {app_dir} {app} {workers}
-                       {bind} {port} placeholders ("node" = this node binary).
+                       {bind} {port} {python} placeholders ("node" = this node binary).
                        Default: node bin/forkwatch.mjs serve {app_dir} --app {app}
-                                --workers {workers} --bind {bind}
+                                --workers {workers} --bind {bind} --python {python}
+                                --no-access-log
   --out FILE           JSON output (default bench/results/latest.json)
   -h, --help
 `;
@@ -80,6 +91,7 @@ function parseOptions(argv) {
     options: {
       only: { type: 'string' }, skip: { type: 'string' },
       duration: { type: 'string', default: '5' }, warmup: { type: 'string' },
+      rounds: { type: 'string', default: '3' },
       starts: { type: 'string', default: '5' }, workers: { type: 'string', default: '2' },
       capture: { type: 'string', default: 'on' },
       'forkwatch-cmd': { type: 'string' },
@@ -106,6 +118,7 @@ function parseOptions(argv) {
     selected,
     duration: Math.round(duration),
     warmup: Math.round(num('warmup', values.warmup ?? Math.min(2, duration), 1)),
+    rounds: Math.round(num('rounds', values.rounds, 1)),
     starts: Math.round(num('starts', values.starts, 1)),
     workers: Math.round(num('workers', values.workers, 1)),
     capture: values.capture,
@@ -119,16 +132,23 @@ function parseOptions(argv) {
 function gunicornArgv({ app, workers, port }) {
   // `python3 -m gunicorn` rather than /usr/bin/gunicorn: same code, and the interpreter is
   // explicit (the one Forkwatch's workers use too).
-  return ['/usr/bin/python3', '-m', 'gunicorn', '--workers', String(workers), '--worker-class', 'sync',
+  return [PYTHON, '-m', 'gunicorn', '--workers', String(workers), '--worker-class', 'sync',
     '--bind', `127.0.0.1:${port}`, '--chdir', APP_DIR, app];
 }
 
-const FORKWATCH_TEMPLATE = 'node bin/forkwatch.mjs serve {app_dir} --app {app} --workers {workers} --bind {bind}';
+// --python: Forkwatch otherwise runs `python3` from PATH, which here is a pyenv shim (another
+//   interpreter, plus a bash hop at every worker start); gunicorn is only installed for
+//   /usr/bin/python3, so that is the one both sides use.
+// --no-access-log: gunicorn logs no access line by default; Forkwatch does. Printing one
+//   line per request is a real but separate cost, so it is off for a like-for-like figure.
+const PYTHON = '/usr/bin/python3';
+const FORKWATCH_TEMPLATE = 'node bin/forkwatch.mjs serve {app_dir} --app {app} --workers {workers} --bind {bind}'
+  + ' --python {python} --no-access-log';
 
 function forkwatchArgv(opts, { app, workers, port, extra = [] }) {
   if (opts.forkwatchCmd === 'gunicorn') return [...gunicornArgv({ app, workers, port }), ...extra];
   const template = opts.forkwatchCmd ?? FORKWATCH_TEMPLATE;
-  const vars = { app_dir: APP_DIR, app, workers: String(workers), bind: `127.0.0.1:${port}`, port: String(port) };
+  const vars = { python: PYTHON, app_dir: APP_DIR, app, workers: String(workers), bind: `127.0.0.1:${port}`, port: String(port) };
   const argv = template.trim().split(/\s+/).map((w) => w.replace(/\{(\w+)\}/g, (m, k) => vars[k] ?? m));
   if (argv[0] === 'node') argv[0] = process.execPath;
   return [...argv, ...extra];
@@ -153,7 +173,7 @@ const median = (xs) => {
 async function launch(label, argv, workers) {
   const port = await freePort();
   // argv was built for a placeholder port; rebuild with the real one.
-  const server = startServer({ label, argv: argv(port), cwd: REPO_ROOT, port });
+  const server = startServer({ label, argv: argv(port), cwd: REPO_ROOT, port, env: SERVER_ENV });
   try {
     const readyMs = await waitReady(server);
     await waitWorkers(server, workers);
@@ -165,14 +185,59 @@ async function launch(label, argv, workers) {
   }
 }
 
-/** One scenario on one server: warm-up (discarded), then the measured run. */
-async function loadRun(server, { path = '/', connections, script = null, timeoutS = 5 }, opts) {
+/** One measured wrk run against one server. */
+async function measure(server, { path = '/', connections, script = null, timeoutS = 5 }, durationS) {
   const url = `http://127.0.0.1:${server.port}${path}`;
-  await runWrk({ url, connections, durationS: opts.warmup, script, timeoutS });
-  const r = await runWrk({ url, connections, durationS: opts.duration, script, timeoutS });
+  const r = await runWrk({ url, connections, durationS, script, timeoutS });
   if (r.requests === 0) throw new Error(`no request completed (${JSON.stringify(r.errors)})`);
   if (server.exitInfo) throw new Error(`${server.label} exited during the run`);
   return r;
+}
+
+/**
+ * One scenario on several servers: a warm-up run per server (discarded: first connections,
+ * lazy imports, CPU frequency), then `rounds` rounds of one measured run per server. The
+ * order flips every round (A B, B A, A B...) so neither side always runs right after the
+ * other's load, and each figure is the median over rounds: on a 2-core machine shared with
+ * other work a single 5 s run can be off by 30%, the median of 3 interleaved runs much less.
+ * A server that fails is reported as { error } and the others go on.
+ */
+async function scenario(servers, def, opts) {
+  const names = Object.keys(servers);
+  const out = {};
+  const runs = Object.fromEntries(names.map((n) => [n, []]));
+  for (const n of names) {
+    const s = servers[n];
+    if (s.error) { out[n] = { error: `not started: ${s.error.split('\n')[0]}` }; continue; }
+    const w = await attempt(`${n} warm-up`, () => measure(s, def, opts.warmup));
+    if (w.error) out[n] = w;
+  }
+  for (let round = 0; round < opts.rounds; round++) {
+    const order = round % 2 ? [...names].reverse() : names;
+    for (const n of order) {
+      if (out[n]) continue; // failed already
+      const r = await attempt(`${n} round ${round + 1}`, () => measure(servers[n], def, opts.duration));
+      if (r.error) out[n] = r; else runs[n].push(r);
+    }
+  }
+  for (const n of names) out[n] ??= combine(runs[n]);
+  return out;
+}
+
+/** Median over rounds of each figure; error counters summed; every run kept for the JSON. */
+function combine(runs) {
+  const med = (f) => median(runs.map(f));
+  const errors = {};
+  for (const r of runs) for (const [k, v] of Object.entries(r.errors)) errors[k] = (errors[k] ?? 0) + v;
+  return {
+    requestsPerSec: med((r) => r.requestsPerSec),
+    transferPerSec: med((r) => r.transferPerSec),
+    latency: Object.fromEntries(Object.keys(runs[0].latency).map((k) => [k, med((r) => r.latency[k])])),
+    spread: { requestsPerSec: [Math.min(...runs.map((r) => r.requestsPerSec)), Math.max(...runs.map((r) => r.requestsPerSec))] },
+    errors,
+    errorCount: runs.reduce((a, r) => a + r.errorCount, 0),
+    runs,
+  };
 }
 
 /** Run `fn` and turn a failure into { error } so one side failing does not end the run. */
@@ -183,9 +248,10 @@ async function attempt(what, fn) {
   }
 }
 
-async function measureStarts(label, argvFor, opts, n) {
+/** One start: spawn -> first 200 on GET /, then a graceful stop before the next start. */
+async function measureStart(label, argvFor) {
   const port = await freePort();
-  const server = startServer({ label, argv: argvFor(port), cwd: REPO_ROOT, port });
+  const server = startServer({ label, argv: argvFor(port), cwd: REPO_ROOT, port, env: SERVER_ENV });
   try {
     const readyMs = await waitReady(server);
     return { readyMs, listeningMs: server.listeningMs };
@@ -220,6 +286,8 @@ async function main() {
       node: process.version,
       wrk: (wrkCheck.stdout || wrkCheck.stderr).split('\n')[0].trim(),
       cpus: cpus().length,
+      loadavgAtStart: loadavg(),
+      serverEnv: { unset: ['PYTHONDONTWRITEBYTECODE'], set: { PYTHONPYCACHEPREFIX: SERVER_ENV.PYTHONPYCACHEPREFIX } },
       commit: spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: REPO_ROOT, encoding: 'utf8' }).stdout?.trim() || null,
       options: { ...opts, selected: [...opts.selected] },
       forkwatchSide: describeForkwatch(opts),
@@ -233,6 +301,14 @@ async function main() {
     load: {}, capture: null, rss: {}, start: {}, cleanup: {},
   };
   log(`forkwatch side: ${describeForkwatch(opts)}`);
+
+  // ---- 0: one discarded start per server, so the first measured start and the idle RSS are
+  // not those of a cold bytecode cache (compiling inflates RSS by ~5 MiB) or a cold page cache.
+  if (needServers || want('start')) {
+    log('priming: one discarded start per server');
+    await attempt('prime forkwatch', () => measureStart('forkwatch (prime)', fwArgv('suite:app', fwMainExtra)));
+    await attempt('prime gunicorn', () => measureStart('gunicorn (prime)', guArgv('suite:app')));
+  }
 
   // ---- 1-3: long-lived servers, load scenarios, RSS
   if (needServers) {
@@ -258,11 +334,8 @@ async function main() {
     };
     for (const [name, def] of Object.entries(scenarioDefs)) {
       if (!want(def.scenario)) continue;
-      log(`${name}: warm-up ${opts.warmup}s + ${opts.duration}s per server`);
-      results.load[name] = {};
-      for (const [side, s] of Object.entries(sides)) {
-        results.load[name][side] = up(s) ? await attempt(`${name} ${side}`, () => loadRun(s, def, opts)) : { error: `not started: ${s.error.split('\n')[0]}` };
-      }
+      log(`${name}: per server ${opts.warmup}s warm-up + ${opts.rounds} x ${opts.duration}s`);
+      results.load[name] = await scenario(sides, def, opts);
     }
 
     if (want('capture')) {
@@ -281,10 +354,8 @@ async function main() {
         }
         if (off) {
           try {
-            const def = { connections: 32 };
-            const on = await attempt('capture on', () => loadRun(fw, def, opts));
-            const offR = await attempt('capture off', () => loadRun(off, def, opts));
-            results.capture = { on, off: offR, offStop: await stopServer(off) };
+            const pair = await scenario({ on: fw, off }, { connections: 32 }, opts);
+            results.capture = { ...pair, offStop: await stopServer(off) };
           } finally {
             await stopServer(off);
           }
@@ -316,7 +387,7 @@ async function main() {
     for (let i = 0; i < opts.starts; i++) {
       for (const [side, argvFor] of [['forkwatch', fwArgv('hello:app', fwMainExtra)], ['gunicorn', guArgv('hello:app')]]) {
         if (errors[side]) continue;
-        const r = await attempt(`start ${side}`, () => measureStarts(side, argvFor, opts));
+        const r = await attempt(`start ${side}`, () => measureStart(side, argvFor));
         if (r.error) errors[side] = r.error; else runs[side].push(r);
       }
     }
@@ -375,7 +446,9 @@ function buildReport({ opts, results }) {
 
   const lines = [];
   lines.push('');
-  lines.push(`Forkwatch vs gunicorn (sync, ${opts.workers} workers), wrk ${opts.duration}s runs after ${opts.warmup}s warm-up, ${results.meta.cpus} CPUs`);
+  lines.push(`Forkwatch vs gunicorn (sync, ${opts.workers} workers), ${results.meta.cpus} CPUs; wrk: ${opts.warmup}s warm-up, then median of ${opts.rounds} interleaved ${opts.duration}s runs`);
+  const busy = results.meta.loadavgAtStart[0];
+  if (busy > 0.5) lines.push(`WARNING: load average was ${busy.toFixed(2)} at start: something else is using the CPUs, figures are noisy`);
   lines.push(`forkwatch side: ${results.meta.forkwatchSide}${opts.capture === 'off' ? ' with --no-capture' : ''}`);
   lines.push('ratio = forkwatch/gunicorn; "better" says which direction wins; "!" = wrk reported errors (see JSON)');
   lines.push('');
@@ -417,6 +490,11 @@ function buildReport({ opts, results }) {
       if (r.error) errs.push(`${name} ${side}: ${r.error.split('\n')[0]}`);
       else if (r.errorCount) errs.push(`${name} ${side}: wrk errors ${JSON.stringify(r.errors)}`);
     }
+  }
+  for (const side of ['on', 'off']) {
+    const r = results.capture?.[side];
+    if (r?.error) errs.push(`capture ${side}: ${r.error.split('\n')[0]}`);
+    else if (r?.errorCount) errs.push(`capture ${side}: wrk errors ${JSON.stringify(r.errors)}`);
   }
   for (const side of ['forkwatch', 'gunicorn']) {
     if (results.start[side]?.error) errs.push(`start ${side}: ${results.start[side].error.split('\n')[0]}`);
