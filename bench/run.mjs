@@ -46,6 +46,8 @@ const BODY_BYTES = 10 * MIB; // download.py / upload.lua size
 // same warm cache (the load-test servers start before the start-time runs).
 const SERVER_ENV = { PYTHONDONTWRITEBYTECODE: undefined, PYTHONPYCACHEPREFIX: join(tmpdir(), 'forkwatch-bench-pycache') };
 
+let interrupted = false; // set by SIGINT/SIGTERM/SIGHUP: start nothing new, stop everything
+
 const SCENARIOS = ['hello', 'download', 'upload', 'capture', 'start', 'rss'];
 
 // Figures measured earlier on this machine for gunicorn sync, 2 workers (printed as "ref").
@@ -171,6 +173,7 @@ const median = (xs) => {
 
 /** Start a server and wait until it answers 200 and has all its workers. */
 async function launch(label, argv, workers) {
+  if (interrupted) throw new Error('interrupted');
   const port = await freePort();
   // argv was built for a placeholder port; rebuild with the real one.
   const server = startServer({ label, argv: argv(port), cwd: REPO_ROOT, port, env: SERVER_ENV });
@@ -187,6 +190,7 @@ async function launch(label, argv, workers) {
 
 /** One measured wrk run against one server. */
 async function measure(server, { path = '/', connections, script = null, timeoutS = 5 }, durationS) {
+  if (interrupted) throw new Error('interrupted');
   const url = `http://127.0.0.1:${server.port}${path}`;
   const r = await runWrk({ url, connections, durationS, script, timeoutS });
   if (r.requests === 0) throw new Error(`no request completed (${JSON.stringify(r.errors)})`);
@@ -208,7 +212,7 @@ async function scenario(servers, def, opts) {
   const runs = Object.fromEntries(names.map((n) => [n, []]));
   for (const n of names) {
     const s = servers[n];
-    if (s.error) { out[n] = { error: `not started: ${s.error.split('\n')[0]}` }; continue; }
+    if (s.error) { out[n] = { error: `not started: ${s.error}` }; continue; }
     const w = await attempt(`${n} warm-up`, () => measure(s, def, opts.warmup));
     if (w.error) out[n] = w;
   }
@@ -250,6 +254,7 @@ async function attempt(what, fn) {
 
 /** One start: spawn -> first 200 on GET /, then a graceful stop before the next start. */
 async function measureStart(label, argvFor) {
+  if (interrupted) throw new Error('interrupted');
   const port = await freePort();
   const server = startServer({ label, argv: argvFor(port), cwd: REPO_ROOT, port, env: SERVER_ENV });
   try {
@@ -487,19 +492,29 @@ function buildReport({ opts, results }) {
   const errs = [];
   for (const [name, pair] of Object.entries(results.load)) {
     for (const [side, r] of Object.entries(pair)) {
-      if (r.error) errs.push(`${name} ${side}: ${r.error.split('\n')[0]}`);
+      if (r.error) errs.push(`${name} ${side}: ${r.error}`);
       else if (r.errorCount) errs.push(`${name} ${side}: wrk errors ${JSON.stringify(r.errors)}`);
     }
   }
   for (const side of ['on', 'off']) {
     const r = results.capture?.[side];
-    if (r?.error) errs.push(`capture ${side}: ${r.error.split('\n')[0]}`);
+    if (r?.error) errs.push(`capture ${side}: ${r.error}`);
     else if (r?.errorCount) errs.push(`capture ${side}: wrk errors ${JSON.stringify(r.errors)}`);
   }
   for (const side of ['forkwatch', 'gunicorn']) {
-    if (results.start[side]?.error) errs.push(`start ${side}: ${results.start[side].error.split('\n')[0]}`);
+    if (results.start[side]?.error) errs.push(`start ${side}: ${results.start[side].error}`);
   }
-  if (errs.length) { lines.push(''); lines.push('Problems:'); for (const e of errs) lines.push(`  ${e}`); }
+  if (errs.length) {
+    lines.push(''); lines.push('Problems:');
+    // The same server error repeats per row; show its output tail once.
+    const seen = new Set();
+    for (const e of errs) {
+      const [first, ...rest] = e.split('\n');
+      lines.push(`  ${first}`);
+      const tail = rest.filter((l) => l.trim()).slice(-6).join('\n');
+      if (tail && !seen.has(tail)) { seen.add(tail); for (const l of tail.split('\n')) lines.push(`      | ${l}`); }
+    }
+  }
 
   results.rows = rowsForJson(rows);
   if (captureRows.length) {
@@ -515,7 +530,6 @@ function buildReport({ opts, results }) {
 /** Last resort on any exit path: SIGKILL every process group still tracked (wrk or server). */
 process.on('exit', () => { for (const [pgid] of trackedGroups()) killGroup(pgid, 'SIGKILL'); });
 
-let interrupted = false;
 for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
   process.on(sig, async () => {
     if (interrupted) process.exit(130); // second Ctrl-C: the exit hook SIGKILLs what is left
