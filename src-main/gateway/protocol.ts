@@ -223,7 +223,11 @@ export interface Frame {
  * past the callback if they mutate it.
  */
 export class FrameDecoder {
-  private pending: Buffer | null = null;
+  /** Chunks of an incomplete frame, joined only once the whole frame is here (no quadratic copying). */
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
+  /** Total size of the incomplete frame, once its header has arrived. */
+  private needed = 0;
 
   /**
    * @param onFrame called for each complete frame.
@@ -236,8 +240,19 @@ export class FrameDecoder {
   ) {}
 
   push(chunk: Buffer): void {
-    let data = this.pending ? Buffer.concat([this.pending, chunk]) : chunk;
-    this.pending = null;
+    let data = chunk;
+    if (this.pendingBytes) {
+      this.pending.push(chunk);
+      this.pendingBytes += chunk.length;
+      if (this.needed === 0 && this.pendingBytes >= HEADER_SIZE) {
+        this.needed = HEADER_SIZE + Buffer.concat(this.pending).readUInt32BE(0);
+      }
+      if (this.needed === 0 || this.pendingBytes < this.needed) return;
+      data = Buffer.concat(this.pending, this.pendingBytes);
+      this.pending = [];
+      this.pendingBytes = 0;
+      this.needed = 0;
+    }
     let offset = 0;
     while (data.length - offset >= HEADER_SIZE) {
       const length = data.readUInt32BE(offset);
@@ -248,7 +263,12 @@ export class FrameDecoder {
       this.onFrame({ type, requestId, payload: data.subarray(offset + HEADER_SIZE, end) });
       offset = end;
     }
-    if (offset < data.length) this.pending = Buffer.from(data.subarray(offset));
+    if (offset < data.length) {
+      const rest = data.subarray(offset);
+      this.pending = [rest];
+      this.pendingBytes = rest.length;
+      this.needed = rest.length >= HEADER_SIZE ? HEADER_SIZE + rest.readUInt32BE(0) : 0;
+    }
     this.onBatchEnd?.();
   }
 }
