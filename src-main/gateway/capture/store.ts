@@ -1,0 +1,37 @@
+/**
+ * The exchange store: an in-memory ring bounded by count and by bytes, oldest evicted first.
+ */
+import type { ExchangeRecord, ExchangeSummary } from '../../contract';
+
+export interface StoreLimits {
+  /** Most exchanges kept (default 5,000). */
+  maxExchanges: number;
+  /** Most bytes kept, counting captured bodies, environ and logs (default 256 MiB). */
+  maxBytes: number;
+}
+
+export const DEFAULT_STORE_LIMITS: StoreLimits = { maxExchanges: 5000, maxBytes: 256 * 1024 * 1024 };
+
+export interface StoreEvents {
+  /** A new or updated exchange (pending, then complete). */
+  upsert(summary: ExchangeSummary): void;
+  evicted(ids: number[]): void;
+  cleared(): void;
+}
+
+export interface ExchangeStore {
+  readonly limits: StoreLimits;
+  /** Approximate bytes held. */
+  readonly bytes: number;
+  readonly size: number;
+  get(id: number): ExchangeRecord | undefined;
+  /** Summaries in id order (oldest first). */
+  summaries(): ExchangeSummary[];
+  /** Every record in id order. */
+  records(): ExchangeRecord[];
+  /** Adds or replaces a record, then evicts past the limits. */
+  put(record: ExchangeRecord): void;
+  clear(): void;
+  /** Listeners (the host's event batching). */
+  listen(events: Partial<StoreEvents>): () => void;
+}
