@@ -171,6 +171,15 @@ const median = (xs) => {
   return s.length ? (s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2) : null;
 };
 
+/** Servers that needed SIGKILL or left processes behind, for the Problems list. */
+const stopIssues = [];
+async function stop(server, options) {
+  const first = !server.stopped;
+  const r = await stopServer(server, options);
+  if (first && !r.graceful) stopIssues.push(`${server.label} did not stop cleanly on SIGTERM: ${JSON.stringify(r)}`);
+  return r;
+}
+
 /** Start a server and wait until it answers 200 and has all its workers. */
 async function launch(label, argv, workers) {
   if (interrupted) throw new Error('interrupted');
@@ -183,7 +192,7 @@ async function launch(label, argv, workers) {
     log(`  ${label}: ready in ${readyMs.toFixed(0)} ms on port ${port} (pid ${server.pid})`);
     return server;
   } catch (e) {
-    await stopServer(server, { graceMs: 3000 });
+    await stop(server, { graceMs: 3000 });
     throw e;
   }
 }
@@ -261,7 +270,7 @@ async function measureStart(label, argvFor) {
     const readyMs = await waitReady(server);
     return { readyMs, listeningMs: server.listeningMs };
   } finally {
-    await stopServer(server);
+    await stop(server);
   }
 }
 
@@ -297,8 +306,8 @@ async function main() {
       options: { ...opts, selected: [...opts.selected] },
       forkwatchSide: describeForkwatch(opts),
       commands: {
-        forkwatch: fwArgv('suite:app', fwMainExtra)(0).join(' '),
-        gunicorn: guArgv('suite:app')(0).join(' '),
+        forkwatch: fwArgv('suite:app', fwMainExtra)('PORT').join(' '),
+        gunicorn: guArgv('suite:app')('PORT').join(' '),
       },
       reference: REFERENCE,
       targets: TARGETS,
@@ -360,9 +369,9 @@ async function main() {
         if (off) {
           try {
             const pair = await scenario({ on: fw, off }, { connections: 32 }, opts);
-            results.capture = { ...pair, offStop: await stopServer(off) };
+            results.capture = { ...pair, offStop: await stop(off) };
           } finally {
-            await stopServer(off);
+            await stop(off);
           }
         }
       }
@@ -378,8 +387,7 @@ async function main() {
     for (const [name, s] of Object.entries(sides)) {
       if (up(s)) {
         serverTree(s);
-        results.cleanup[name] = await stopServer(s);
-        if (!results.cleanup[name].graceful) log(`  ${name} did not stop cleanly: ${JSON.stringify(results.cleanup[name])}`);
+        results.cleanup[name] = await stop(s);
       }
     }
   }
@@ -496,6 +504,7 @@ function buildReport({ opts, results }) {
       else if (r.errorCount) errs.push(`${name} ${side}: wrk errors ${JSON.stringify(r.errors)}`);
     }
   }
+  errs.push(...stopIssues);
   for (const side of ['on', 'off']) {
     const r = results.capture?.[side];
     if (r?.error) errs.push(`capture ${side}: ${r.error}`);
