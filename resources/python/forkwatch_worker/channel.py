@@ -1,0 +1,201 @@
+"""The fd-3 channel to the master: reading and writing protocol frames.
+
+Only this module touches the socket. Frames are matched to requests by stream order (the
+master sends REQUEST, then that request's BODY*/BODY_END, possibly ABORT), so anything that
+is still in flight for a request the worker already finished is dropped while idle: the
+master may stop forwarding a body as soon as it has END (PEP 3333 lets a server leave the
+rest of wsgi.input unread; the master owns the client connection and decides what to do).
+
+Sends take a lock because app threads may print (LOG frames) while the main thread is
+answering a request: frames must never interleave on the stream.
+"""
+
+import socket
+import threading
+from collections import deque
+
+from .protocol import (
+    ABORT, BODY, BODY_CLIENT_GONE, BODY_END, HEADER_SIZE, REQUEST, SHUTDOWN, pack_header,
+    unpack_header,
+)
+
+#: recv buffer; allocated once so the idle loop does no malloc (a 256 KiB bytes object per
+#: recv would be mmap'ed and unmapped by glibc every time).
+RECV_SIZE = 256 * 1024 + HEADER_SIZE
+#: Below this total, parts are joined and sent with one sendall (one syscall beats a copy).
+JOIN_LIMIT = 64 * 1024
+
+_MSG_DONTWAIT = getattr(socket, "MSG_DONTWAIT", 0x40)
+
+_GONE_BYTE = bytes((BODY_CLIENT_GONE,))
+
+#: next_body() result when the client went away mid-body.
+CLIENT_GONE = None
+#: next_body() result at the regular end of the body.
+BODY_DONE = b""
+
+
+class MasterGone(BaseException):
+    """The channel broke: the master is gone. BaseException so app code cannot swallow it."""
+
+
+class Channel:
+    def __init__(self, sock):
+        sock.setblocking(True)  # inherited fds may be non-blocking; we want plain blocking IO
+        self.sock = sock
+        self._recv_into = sock.recv_into
+        self._sendall = sock.sendall
+        self._lock = threading.Lock()
+        self._chunk = bytearray(RECV_SIZE)
+        self._view = memoryview(self._chunk)
+        self._rbuf = bytearray()  # bytes of a frame that is not complete yet
+        self.frames = deque()  # complete frames (type, request id, payload) not yet consumed
+        self.stream_rid = 0  # id of the last REQUEST seen in stream order
+        self.aborted_rid = None  # set when ABORT for stream_rid arrived
+        self.shutdown = False  # SHUTDOWN arrived: exit after the current request
+        self.eof = False
+        self.idle = False  # True only while blocked waiting for the next REQUEST
+        self.current_rid = 0  # request being served (0 when idle): LOG frames carry it
+
+    # -- receiving --------------------------------------------------------------------
+
+    def _recv(self, flags=0):
+        """recv_into the fixed buffer; -1 if it would block, 0 at EOF."""
+        try:
+            n = self._recv_into(self._view, RECV_SIZE, flags)
+        except BlockingIOError:
+            return -1
+        except OSError:
+            n = 0  # ECONNRESET and friends: the master is gone just the same
+        if n == 0:
+            self.eof = True
+        return n
+
+    def _ingest(self, n):
+        """Append n received bytes and parse every complete frame out of them."""
+        buf = self._rbuf
+        buf += self._view[:n]
+        end = len(buf)
+        pos = 0
+        frames = self.frames
+        with memoryview(buf) as view:
+            while end - pos >= HEADER_SIZE:
+                length, ftype, rid = unpack_header(buf, pos)
+                stop = pos + HEADER_SIZE + length
+                if stop > end:
+                    break
+                payload = bytes(view[pos + HEADER_SIZE:stop])
+                pos = stop
+                if ftype == REQUEST:
+                    self.stream_rid = rid
+                    self.aborted_rid = None
+                elif ftype == ABORT:
+                    # Handled here, not queued, so poll() sees it behind unread BODY frames.
+                    if rid == self.stream_rid:
+                        self.aborted_rid = rid
+                    continue
+                elif ftype == SHUTDOWN:
+                    self.shutdown = True
+                    continue
+                frames.append((ftype, rid, payload))
+        del buf[:pos]
+
+    def next_request(self):
+        """Block until the next REQUEST: (request id, flags, environ text) or None to exit.
+
+        Hot path: when the buffer is empty and one recv returns exactly one REQUEST frame
+        (the normal case for sequential requests), decode straight from the recv buffer.
+        """
+        frames = self.frames
+        while True:
+            while frames:
+                ftype, rid, payload = frames.popleft()
+                if ftype == REQUEST and payload:
+                    return rid, payload[0], str(payload[1:], "latin-1")
+                # BODY/BODY_END of a request already answered: discard.
+            if self.shutdown or self.eof:
+                return None
+            self.idle = True
+            try:
+                n = self._recv()
+            finally:
+                self.idle = False
+            if n <= 0:
+                return None
+            if n >= HEADER_SIZE and not self._rbuf:
+                length, ftype, rid = unpack_header(self._chunk)
+                if ftype == REQUEST and length + HEADER_SIZE == n:
+                    self.stream_rid = rid
+                    self.aborted_rid = None
+                    return rid, self._chunk[HEADER_SIZE], str(self._view[HEADER_SIZE + 1:n], "latin-1")
+            self._ingest(n)
+
+    def next_body(self, rid):
+        """Next BODY payload of request rid, BODY_DONE at its end, CLIENT_GONE if cut short."""
+        frames = self.frames
+        while True:
+            while frames:
+                ftype, frid, payload = frames[0]
+                if ftype == REQUEST:
+                    # Protocol slip (no BODY_END): never eat the next request.
+                    return CLIENT_GONE
+                frames.popleft()
+                if frid != rid:
+                    continue
+                if ftype == BODY:
+                    if payload:
+                        return payload
+                elif ftype == BODY_END:
+                    if payload[:1] == _GONE_BYTE:
+                        return CLIENT_GONE
+                    return BODY_DONE
+            if self.aborted_rid == rid:
+                return CLIENT_GONE
+            if self.eof:
+                raise MasterGone()
+            n = self._recv()
+            if n > 0:
+                self._ingest(n)
+
+    def poll(self):
+        """Take in, without blocking, whatever the master sent meanwhile (ABORT, SHUTDOWN...)."""
+        while not self.eof:
+            n = self._recv(_MSG_DONTWAIT)
+            if n <= 0:
+                break
+            self._ingest(n)
+            if n < RECV_SIZE:
+                break
+
+    # -- sending ----------------------------------------------------------------------
+
+    def send(self, data):
+        with self._lock:
+            try:
+                self._sendall(data)
+            except OSError:
+                self.eof = True
+                raise MasterGone()
+
+    def send_frame(self, ftype, rid, payload=b""):
+        self.send(pack_header(len(payload), ftype, rid) + payload)
+
+    def send_parts(self, parts, total):
+        """Send a list of bytes-like parts as one write when small, piecewise when big."""
+        if total <= JOIN_LIMIT:
+            self.send(b"".join(parts))
+            return
+        with self._lock:
+            try:
+                for part in parts:
+                    self._sendall(part)
+            except OSError:
+                self.eof = True
+                raise MasterGone()
+
+    def stop_reading(self):
+        """Make a blocked idle recv return EOF (SIGTERM while idle: exit cleanly)."""
+        try:
+            self.sock.shutdown(socket.SHUT_RD)
+        except OSError:
+            pass

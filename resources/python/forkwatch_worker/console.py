@@ -1,0 +1,151 @@
+"""sys.stdout, sys.stderr and wsgi.errors as LOG frames.
+
+The master wants each console line tagged with the request that printed it, so Python-level
+writes go to line-buffered writers that send one LOG frame per line (request id = the
+request being served, 0 outside one, e.g. prints at import time). Lines stay whole: a
+partial line waits for its newline and is flushed at the end of the request (flush() alone
+does not split a line; very long partial lines are sent once they pass 64 KiB).
+
+wsgi.errors is PEP 3333's "Input and Error Streams" error stream: a text stream with
+write(), writelines() and flush(), here sent as stream 'wsgi.errors'.
+
+Nothing here ever writes to fd 1/2 or fd 3 directly: C-level output still lands on the
+real fd 1/2 pipes, which the master reads as raw console output.
+"""
+
+import codecs
+import io
+import json
+import threading
+import time
+
+from .channel import MasterGone
+from .protocol import LOG, pack_header
+
+_dumps = json.JSONEncoder(separators=(",", ":")).encode
+_MAX_PARTIAL = 64 * 1024
+
+
+def send_log(channel, record):
+    """One LOG frame; never raises into the app (a dead master is noticed by the main loop)."""
+    payload = _dumps(record).encode("utf-8")
+    try:
+        channel.send(pack_header(len(payload), LOG, channel.current_rid) + payload)
+    except MasterGone:
+        pass
+
+
+class LineWriter(io.TextIOBase):
+    """A text stream that sends each complete line as one LOG frame."""
+
+    def __init__(self, channel, stream, fd, pending):
+        super().__init__()
+        self._channel = channel
+        self._stream = stream
+        self._fd = fd
+        self._pending = pending  # shared set of writers holding a partial line
+        self._partial = ""
+        self._lock = threading.Lock()
+        self.buffer = _BinaryAdapter(self)
+
+    # Attributes code commonly probes on sys.stdout.
+    encoding = "utf-8"
+    errors = "backslashreplace"
+    line_buffering = True
+    newlines = None
+
+    @property
+    def name(self):
+        return "<%s>" % self._stream
+
+    def writable(self):
+        return True
+
+    def isatty(self):
+        return False
+
+    def fileno(self):
+        # The real fd (a pipe to the master): faulthandler, subprocess etc. need one.
+        if self._fd is None:
+            raise io.UnsupportedOperation("fileno")
+        return self._fd
+
+    def write(self, text):
+        if type(text) is not str:
+            if not isinstance(text, str):
+                raise TypeError("write() argument must be str, not %s" % type(text).__name__)
+            text = str(text)
+        if not text:
+            return 0
+        with self._lock:
+            if "\n" in text:
+                lines = (self._partial + text).split("\n")
+                self._partial = lines.pop()
+                self._emit(lines)
+            else:
+                self._partial += text
+                if len(self._partial) > _MAX_PARTIAL:
+                    self._emit([self._partial])
+                    self._partial = ""
+            if self._partial:
+                self._pending.add(self)
+            else:
+                self._pending.discard(self)
+        return len(text)
+
+    def writelines(self, lines):
+        for line in lines:
+            self.write(line)
+
+    def flush(self):
+        """Keeps lines whole: partial lines go out at the end of the request."""
+
+    def flush_partial(self):
+        with self._lock:
+            if self._partial:
+                self._emit([self._partial])
+                self._partial = ""
+            self._pending.discard(self)
+
+    def _emit(self, lines):
+        now = time.time()
+        for line in lines:
+            send_log(self._channel, {"stream": self._stream, "text": line, "time": now})
+
+
+class _BinaryAdapter(io.RawIOBase):
+    """sys.stdout.buffer: code that writes bytes (click, some CLIs) ends up in LOG lines too."""
+
+    def __init__(self, writer):
+        super().__init__()
+        self._writer = writer
+        self._decoder = codecs.getincrementaldecoder("utf-8")("replace")
+
+    def writable(self):
+        return True
+
+    def write(self, data):
+        self._writer.write(self._decoder.decode(bytes(data)))
+        return len(data)
+
+    def fileno(self):
+        return self._writer.fileno()
+
+
+class Console:
+    """Owns the three writers and flushes their partial lines at request end."""
+
+    def __init__(self, channel):
+        self.pending = set()
+        self.stdout = LineWriter(channel, "stdout", 1, self.pending)
+        self.stderr = LineWriter(channel, "stderr", 2, self.pending)
+        self.wsgi_errors = LineWriter(channel, "wsgi.errors", None, self.pending)
+
+    def install(self, sys_module):
+        sys_module.stdout = self.stdout
+        sys_module.stderr = self.stderr
+
+    def flush_partial(self):
+        # Called at the end of every request: usually `pending` is empty and this is one test.
+        for writer in list(self.pending):
+            writer.flush_partial()

@@ -1,0 +1,62 @@
+"""Process plumbing: dying with the master, signals and faulthandler.
+
+* PR_SET_PDEATHSIG(SIGKILL): a worker must never outlive its master (Linux only; EOF on
+  the channel covers the other platforms).
+* SIGUSR1: faulthandler dumps every thread's stack to fd 4, from C, even while the app is
+  stuck in a loop or a C call: how the master shows where a busy worker is.
+* SIGTERM: graceful, like gunicorn's: finish the current request, then exit 0. While idle
+  we exit at once (shutdown(SHUT_RD) turns the blocked recv into EOF; a REQUEST that raced
+  the signal and is already queued is still served).
+* SIGINT: exit now (default action). Ctrl-C in the master's terminal reaches the whole
+  process group; the master decides what happens next.
+* SIGPIPE stays ignored (Python's default): a dead master shows up as EPIPE/EOF on fd 3,
+  which the serving loop turns into a quiet exit.
+"""
+
+import faulthandler
+import os
+import signal
+import sys
+
+PR_SET_PDEATHSIG = 1
+
+_keep = []  # file objects faulthandler writes to must stay alive
+
+
+def die_with_parent(parent_pid):
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except Exception:
+            pass
+    # The master may have died before prctl: then nobody would ever kill us.
+    if parent_pid is not None and os.getppid() != parent_pid:
+        os._exit(0)
+
+
+def install_faulthandler():
+    try:
+        os.fstat(4)
+        dump = open(4, "w", closefd=False)
+    except OSError:
+        dump = sys.__stderr__  # started by hand without fd 4: dump to the console instead
+    if dump is not None:
+        _keep.append(dump)
+        faulthandler.register(signal.SIGUSR1, file=dump, all_threads=True)
+    if sys.__stderr__ is not None:
+        # Segfaults in C extensions: a Python stack on the console instead of silence.
+        faulthandler.enable(file=sys.__stderr__, all_threads=True)
+
+
+def install_signals(channel):
+    def on_term(signum, frame):
+        channel.shutdown = True
+        if channel.idle:
+            channel.stop_reading()
+
+    signal.signal(signal.SIGTERM, on_term)
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.signal(signal.SIGPIPE, signal.SIG_IGN)

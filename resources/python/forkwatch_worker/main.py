@@ -1,0 +1,98 @@
+"""Worker boot: arguments, channel, signals, console, sys.path, app import, READY, serve.
+
+Exit codes follow protocol.ts (gunicorn's names): 0 OK, 3 WORKER_BOOT_ERROR (the worker
+itself could not start), 4 APP_LOAD_ERROR (after BOOT_FAILED).
+"""
+
+import atexit
+import json
+import os
+import socket
+import sys
+import traceback
+
+from . import boot, errors, lifecycle, log_handler
+from .channel import Channel, MasterGone
+from .console import Console
+from .loop import serve
+from .protocol import (
+    BOOT_FAILED, EXIT_APP_LOAD_ERROR, EXIT_OK, EXIT_WORKER_BOOT_ERROR, PROTOCOL_VERSION, READY,
+)
+
+CHANNEL_FD = 3
+
+
+def parse_args(argv):
+    """--app SPEC --dir PROJECT_DIR (also --app=SPEC). argparse is not worth its import."""
+    opts = {}
+    i = 0
+    while i < len(argv):
+        arg = argv[i]
+        key, eq, value = arg.partition("=")
+        if key not in ("--app", "--dir"):
+            raise ValueError("unknown argument %r" % arg)
+        if not eq:
+            i += 1
+            if i >= len(argv):
+                raise ValueError("%s needs a value" % key)
+            value = argv[i]
+        opts[key] = value
+        i += 1
+    if "--app" not in opts:
+        raise ValueError("--app is required")
+    return opts["--app"], opts.get("--dir") or os.getcwd()
+
+
+def setup_path(project_dir):
+    """Project dir first on sys.path, like gunicorn's --chdir, so `module:app` resolves."""
+    os.chdir(project_dir)
+    sys.path[:] = [p for p in sys.path if os.path.abspath(p or os.curdir) != project_dir]
+    sys.path.insert(0, project_dir)
+    errors.set_project_dir(project_dir)
+
+
+def _json(obj):
+    return json.dumps(obj, separators=(",", ":")).encode("utf-8")
+
+
+def main(argv, parent_pid=None):
+    try:
+        spec, project_dir = parse_args(argv)
+        lifecycle.die_with_parent(parent_pid)
+        channel = Channel(socket.socket(fileno=CHANNEL_FD))
+        lifecycle.install_faulthandler()
+        lifecycle.install_signals(channel)
+        project_dir = os.path.abspath(project_dir)
+        setup_path(project_dir)
+        console = Console(channel)
+        console.install(sys)
+        log_handler.install(channel)
+        # Registered first, so it runs last: lines the app prints in its own atexit
+        # handlers still go out.
+        atexit.register(console.flush_partial)
+    except Exception:
+        sys.__stderr__.write("forkwatch worker: cannot start:\n" + traceback.format_exc())
+        return EXIT_WORKER_BOOT_ERROR
+
+    try:
+        try:
+            app = boot.load_app(spec)
+        except boot.BootError as exc:
+            failure = dict(exc.info)
+            failure["stage"] = exc.stage
+            console.flush_partial()
+            channel.send_frame(BOOT_FAILED, 0, _json(failure))
+            return EXIT_APP_LOAD_ERROR
+        channel.send_frame(READY, 0, _json({
+            "pid": os.getpid(),
+            "python": errors.current_python(),
+            "executable": sys.executable,
+            "app": spec,
+            "protocol": PROTOCOL_VERSION,
+        }))
+        serve(channel, app, console)
+    except MasterGone:
+        pass  # nobody left to talk to: exit quietly
+    finally:
+        console.flush_partial()
+    return EXIT_OK

@@ -1,0 +1,416 @@
+"""One request/response exchange: start_response, write() and the app's iterable (PEP 3333).
+
+The rules followed here, from PEP 3333 "The start_response() Callable" and "Buffering and
+Streaming":
+
+* start_response only records status and headers; they go out (START) together with the
+  first non-empty body chunk, or at the end for an empty body.
+* Each block the app yields (or passes to write()) is sent at once, never held back; a
+  list/tuple result is complete already, so START + BODY + END go out in one write.
+* close() of the iterable is always called, also on errors and on ABORT.
+* exc_info: re-raised if headers were sent; otherwise it replaces the pending status.
+* The server may add Content-Length when the iterable has one element (or none).
+
+Status and header problems are checked like wsgiref does (a 500 is answered with a clear
+message: outcome 'violation'), and also against what Node's http module would refuse, so
+the master can always write what START says.
+"""
+
+import json
+import re
+
+from . import errors
+from .channel import MasterGone
+from .protocol import END, MAX_BODY_FRAME, RESPONSE_BODY, START, pack_header
+from .wsgi_input import ClientDisconnected
+
+# RFC 9110 §7.6.1 / wsgiref.util._hoppish: a WSGI app must not set these.
+_HOP_BY_HOP = frozenset((
+    "connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te",
+    "trailers", "transfer-encoding", "upgrade",
+))
+#: RFC 9110 token: what Node accepts as a header name.
+_NAME_OK = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+\Z").match
+#: Anything outside HTAB, visible ASCII, space and obs-text (0x80-0xFF): Node rejects it
+#: (CR/LF/NUL: header injection) and chars above 0xFF are not latin-1 (PEP 3333).
+_BAD_CHAR = re.compile(r"[^\t\x20-\x7e\x80-\xff]").search
+#: Header names already validated -> lowercase form (names repeat on every request).
+_known_names = {}
+
+_END_OK = b'{"outcome":"ok","bytesRead":%d,"bytesSent":%d,"short":%s}'
+_dumps = json.JSONEncoder(separators=(",", ":")).encode
+
+
+class WSGIViolation(AssertionError):
+    """The app broke PEP 3333 (AssertionError, as wsgiref raises for the same problems)."""
+
+
+class Exchange:
+    __slots__ = (
+        "channel", "rid", "console", "input", "capture", "head", "status", "start", "cl",
+        "left", "auto_cl", "headers_sent", "violation", "bytes_sent", "excess", "aborted",
+    )
+
+    def __init__(self, channel, rid, console, wsgi_input, capture, head):
+        self.channel = channel
+        self.rid = rid
+        self.console = console
+        self.input = wsgi_input
+        self.capture = capture
+        self.head = head  # HEAD request: an empty body is not "short"
+        self.status = None  # str once start_response succeeded
+        self.start = None  # "status\0name\0value..." ready for START
+        self.cl = None  # declared Content-Length
+        self.left = None  # bytes still allowed by the declared Content-Length
+        self.auto_cl = None  # body length we may declare ourselves (1-element list)
+        self.headers_sent = False
+        self.violation = None  # first violation message (sticky: the answer is a 500)
+        self.bytes_sent = 0
+        self.excess = 0
+        self.aborted = False
+
+    # -- PEP 3333 callables handed to the app ------------------------------------------
+
+    def start_response(self, status, headers, exc_info=None):
+        capture = self.capture
+        if capture is not None:
+            capture.start_call(status, headers, exc_info)
+        if exc_info is not None:
+            try:
+                if self.headers_sent:
+                    raise exc_info[1].with_traceback(exc_info[2])
+            finally:
+                exc_info = None  # PEP 3333: break the frame <-> traceback cycle
+        elif self.status is not None:
+            self._violate("start-response-twice", "start_response called twice without exc_info")
+        if type(status) is not str:
+            self._violate("status-type", "status must be a str like '200 OK', not %s"
+                          % type(status).__name__)
+        if (len(status) < 4 or status[3] != " " or not status[:3].isdigit()
+                or not status[:3].isascii() or status[0] == "0" or _BAD_CHAR(status)):
+            self._violate("status-format", "status %r is not a 3-digit code, a space and a "
+                          "reason phrase in latin-1 without control characters" % (status,))
+        if type(headers) is not list:
+            self._violate("headers-type", "headers must be a list of (name, value) tuples, "
+                          "not %s" % type(headers).__name__)
+        parts = [status]
+        cl = None
+        for item in headers:
+            if type(item) is not tuple and not isinstance(item, tuple) or len(item) != 2:
+                self._violate("header-type", "each header must be a (name, value) tuple of "
+                              "str, got %r" % (item,))
+            name, value = item
+            if not isinstance(name, str) or not isinstance(value, str):
+                self._violate("header-type", "header name and value must be str, got %r"
+                              % (item,))
+            lname = _known_names.get(name)
+            if lname is None:
+                lname = self._check_name(name)
+            if _BAD_CHAR(value):
+                self._bad_value(name, value)
+            if lname == "content-length":
+                cl = self._content_length(value, cl)
+            parts.append(name)
+            parts.append(value)
+        self.status = status
+        self.start = "\0".join(parts)
+        self.cl = cl
+        return self.write
+
+    def write(self, data):
+        """The legacy write() callable: sends at once (PEP 3333 "The write() Callable")."""
+        if self.status is None:
+            self._violate("write-before-start-response", "write() called before start_response")
+        if type(data) is not bytes:
+            data = self._coerce(data, "write()")
+        capture = self.capture
+        if capture is not None:
+            capture.used_write = True
+            capture.chunk_sizes.append(len(data))
+        if data:
+            self._send(data)
+            self._check_abort()
+            if self.aborted:
+                raise ClientDisconnected("the client disconnected")
+
+    # -- validation helpers ------------------------------------------------------------
+
+    def _violate(self, code, message):
+        if self.violation is None:
+            self.violation = message
+        if self.capture is not None:
+            self.capture.finding(code, message)
+        raise WSGIViolation(message)
+
+    def _check_name(self, name):
+        if not _NAME_OK(name):
+            self._violate("header-name-invalid", "header name %r is not a valid HTTP token"
+                          % (name,))
+        lname = name.lower()
+        if lname in _HOP_BY_HOP:
+            self._violate("hop-by-hop-header", "hop-by-hop header %r is not allowed in a WSGI "
+                          "response (PEP 3333: the server owns the connection)" % (name,))
+        if len(_known_names) < 512:
+            _known_names[name] = lname
+        return lname
+
+    def _bad_value(self, name, value):
+        if any(ord(c) > 0xFF for c in value):
+            self._violate("header-not-latin1", "value of header %r is not latin-1 encodable: "
+                          "%r (PEP 3333 wants latin-1 str)" % (name, value))
+        self._violate("header-control-char", "value of header %r contains a control character "
+                      "(CR, LF, NUL...): %r" % (name, value))
+
+    def _content_length(self, value, previous):
+        text = value.strip()
+        if not (text.isdigit() and text.isascii()):
+            self._violate("content-length-invalid", "Content-Length %r is not a non-negative "
+                          "integer" % (value,))
+        length = int(text)
+        if previous is not None and previous != length:
+            self._violate("content-length-invalid", "conflicting Content-Length headers: %d "
+                          "and %d" % (previous, length))
+        return length
+
+    def _coerce(self, chunk, where):
+        if isinstance(chunk, (bytearray, memoryview)):
+            if self.capture is not None:
+                self.capture.finding("body-chunk-not-bytes", "%s got a %s; PEP 3333 wants "
+                                     "bytes" % (where, type(chunk).__name__))
+            return bytes(chunk)
+        return self._violate("body-chunk-not-bytes", "%s must produce bytes, got %s"
+                             % (where, type(chunk).__name__))
+
+    def _bodyless(self):
+        """HEAD, 1xx, 204 and 304 answers carry no body, so a missing one is not short."""
+        code = int(self.status[:3])
+        return self.head or code < 200 or code == 204 or code == 304
+
+    # -- sending ------------------------------------------------------------------------
+
+    def _start_frame(self):
+        start = self.start
+        if self.cl is None and self.auto_cl is not None:
+            # PEP 3333 lets the server add Content-Length for a one-block body. Not for
+            # bodiless statuses, nor for HEAD with no body (the GET length is unknown).
+            code = int(self.status[:3])
+            if (code >= 200 and code != 204 and code != 304
+                    and not (self.head and self.auto_cl == 0)):
+                start = "%s\0Content-Length\0%d" % (start, self.auto_cl)
+        payload = start.encode("latin-1")
+        self.headers_sent = True
+        self.left = self.cl
+        return [pack_header(len(payload), START, self.rid), payload]
+
+    def _body_frames(self, parts, data):
+        """Append BODY frames for data (split at MAX_BODY_FRAME), honouring Content-Length."""
+        left = self.left
+        size = len(data)
+        if left is not None:
+            if size > left:
+                self.excess += size - left
+                data = data[:left]
+                size = left
+            self.left = left - size
+        if size:
+            rid = self.rid
+            if size <= MAX_BODY_FRAME:
+                parts.append(pack_header(size, RESPONSE_BODY, rid))
+                parts.append(data)
+            else:
+                view = memoryview(data)
+                for pos in range(0, size, MAX_BODY_FRAME):
+                    piece = view[pos:pos + MAX_BODY_FRAME]
+                    parts.append(pack_header(len(piece), RESPONSE_BODY, rid))
+                    parts.append(piece)
+            self.bytes_sent += size
+        return size
+
+    def _send(self, data):
+        if self.violation is not None:
+            raise WSGIViolation(self.violation)
+        if self.status is None:
+            self._violate("no-start-response", "the app produced body data before calling "
+                          "start_response")
+        parts = [] if self.headers_sent else self._start_frame()
+        size = self._body_frames(parts, data)
+        if parts:
+            self.channel.send_parts(parts, size + 1024)
+
+    def _check_abort(self):
+        channel = self.channel
+        channel.poll()
+        if channel.aborted_rid == self.rid:
+            self.aborted = True
+        elif channel.eof:
+            raise MasterGone()
+
+    # -- running the app ----------------------------------------------------------------
+
+    def run(self, app, environ):
+        """Call the app, send its response, always end with END. Returns nothing; re-raises
+        MasterGone, and SystemExit/KeyboardInterrupt from the app once END is out."""
+        exc = None
+        result = None
+        try:
+            result = app(environ, self.start_response)
+            kind = type(result)
+            if kind is list or kind is tuple:
+                if len(result) <= 1:
+                    self.auto_cl = len(result[0]) if result and isinstance(
+                        result[0], (bytes, bytearray)) else (None if result else 0)
+                if (self.capture is None and self.status is not None
+                        and self.violation is None and self.channel.aborted_rid != self.rid
+                        and self._send_sequence(result)):
+                    return
+            self._iterate(result)
+        except MasterGone:
+            self._close(result)
+            raise
+        except BaseException as e:  # the app's errors, whatever they are, become a response
+            exc = e
+        close_exc = self._close(result)
+        if exc is None:
+            exc = close_exc
+        self._finish(exc)
+        if isinstance(exc, (SystemExit, KeyboardInterrupt)):
+            raise exc
+
+    def _send_sequence(self, chunks):
+        """Hot path for list/tuple bodies: START + BODY + END in a single sendall."""
+        for chunk in chunks:
+            if type(chunk) is not bytes:
+                return False  # the general path reports it
+        body = chunks[0] if len(chunks) == 1 else b"".join(chunks)
+        parts = [] if self.headers_sent else self._start_frame()
+        size = self._body_frames(parts, body)
+        short = self.left is not None and self.left > 0 and not self._bodyless()
+        if self.console.pending:
+            self.console.flush_partial()
+        end = _END_OK % (self.input.bytes_read, self.bytes_sent, b"true" if short else b"false")
+        parts.append(pack_header(len(end), END, self.rid))
+        parts.append(end)
+        self.channel.send_parts(parts, size + 1024)
+        return True
+
+    def _iterate(self, result):
+        rid = self.rid
+        capture = self.capture
+        if self.channel.aborted_rid == rid:
+            self.aborted = True
+            return
+        try:
+            iterator = iter(result)
+        except TypeError:
+            if hasattr(result, "__iter__") or hasattr(result, "__getitem__"):
+                raise  # the app's own __iter__ failed
+            return self._violate("not-iterable", "the app must return an iterable of bytes, "
+                                 "got %s" % type(result).__name__)
+        for chunk in iterator:
+            if type(chunk) is not bytes:
+                chunk = self._coerce(chunk, "the app's iterable")
+            if capture is not None:
+                capture.chunk_sizes.append(len(chunk))
+            if chunk:
+                self._send(chunk)
+            # Between blocks: did the client go away? (ABORT from the master.)
+            self._check_abort()
+            if self.aborted:
+                return
+
+    def _close(self, result):
+        """PEP 3333: call close() if the iterable has one, however the request ended."""
+        if result is None:
+            return None
+        try:
+            close = getattr(result, "close", None)
+        except Exception:
+            close = None
+        if close is None:
+            return None
+        if self.capture is not None:
+            self.capture.close_called = True
+        try:
+            close()
+        except MasterGone:
+            raise
+        except BaseException as e:
+            if self.capture is not None:
+                self.capture.finding("close-raised", "the iterable's close() raised %s: %s"
+                                     % (errors.type_name(type(e)), e))
+            return e
+        return None
+
+    def _finish(self, exc):
+        """Everything after the app: the 500 page if needed, findings, END."""
+        capture = self.capture
+        if isinstance(exc, WSGIViolation) and self.violation is None:
+            self.violation = str(exc)
+        if exc is None and self.violation is None and self.status is None and not self.aborted:
+            self.violation = "the app returned without calling start_response"
+            if capture is not None:
+                capture.finding("no-start-response", self.violation)
+        error = None
+        parts = []
+        short = False
+        if self.aborted or isinstance(exc, ClientDisconnected):
+            # Nobody to answer: no START (the master has no client left for it).
+            outcome = "aborted"
+            if exc is not None and not isinstance(exc, ClientDisconnected):
+                error = errors.describe(exc)
+        elif self.headers_sent and (exc is not None or self.violation is not None):
+            outcome = "app-error-after-headers"
+            error = errors.describe(exc) if exc is not None else _violation_error(self.violation)
+        elif self.violation is not None:
+            outcome = "violation"
+            error = errors.describe(exc) if exc is not None else _violation_error(self.violation)
+            text = "WSGI violation (PEP 3333): %s\n" % self.violation
+            if exc is not None:
+                text += "\n" + error["traceback"]
+            parts = _error_page(self.rid, text)
+            self.bytes_sent = len(parts[3])
+        elif exc is not None:
+            outcome = "app-error"
+            error = errors.describe(exc)
+            parts = _error_page(self.rid, "The application raised an exception:\n\n"
+                                + error["traceback"])
+            self.bytes_sent = len(parts[3])
+        else:
+            outcome = "ok"
+            if not self.headers_sent:
+                parts = self._start_frame()
+            short = self.left is not None and self.left > 0 and not self._bodyless()
+            if capture is not None and self.cl is not None and short:
+                capture.finding("content-length-mismatch", "Content-Length is %d but the app "
+                                "produced only %d bytes" % (self.cl, self.bytes_sent))
+        if capture is not None and self.excess:
+            capture.finding("content-length-mismatch", "Content-Length is %d but the app "
+                            "produced %d bytes; the excess was dropped"
+                            % (self.cl, self.bytes_sent + self.excess))
+        if self.console.pending:
+            self.console.flush_partial()
+        end = {"outcome": outcome, "bytesRead": self.input.bytes_read,
+               "bytesSent": self.bytes_sent, "short": short}
+        if error is not None:
+            end["error"] = error
+        if capture is not None:
+            end["capture"] = capture.to_json()
+        payload = _dumps(end).encode("utf-8")
+        parts.append(pack_header(len(payload), END, self.rid))
+        parts.append(payload)
+        self.channel.send_parts(parts, 0)
+
+
+def _violation_error(message):
+    return {"type": "WSGIViolation", "message": message, "traceback": ""}
+
+
+def _error_page(rid, text):
+    """The dev-server 500 page: plain text with the traceback. Returns START + BODY parts."""
+    body = ("500 Internal Server Error\n\n" + text).encode("utf-8", "replace")
+    if len(body) > MAX_BODY_FRAME:  # keep it one frame; a page this long is unreadable anyway
+        body = body[:MAX_BODY_FRAME - 32] + b"\n... (truncated)\n"
+    start = ("500 Internal Server Error\0Content-Type\0text/plain; charset=utf-8"
+             "\0Content-Length\0%d" % len(body)).encode("latin-1")
+    return [pack_header(len(start), START, rid), start,
+            pack_header(len(body), RESPONSE_BODY, rid), body]

@@ -1,0 +1,282 @@
+"""A tiny stand-in for the Node master: spawns a worker exactly as the master does (fd 3 a
+socketpair, fd 4 a pipe, fd 0 /dev/null, fd 1/2 pipes) and speaks protocol.ts to it.
+
+Standard library only. The interpreter under test is $FORKWATCH_PYTHON, default: the one
+running the tests.
+"""
+
+import fcntl
+import json
+import os
+import shutil
+import signal
+import socket
+import struct
+import subprocess
+import sys
+import tempfile
+import textwrap
+import threading
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+WORKER_MAIN = os.path.join(os.path.dirname(HERE), "forkwatch_worker", "__main__.py")
+PYTHON = os.environ.get("FORKWATCH_PYTHON", sys.executable)
+
+HEADER = struct.Struct(">IBI")
+
+# Master frames
+REQUEST, BODY, BODY_END, ABORT, SHUTDOWN = 1, 2, 3, 4, 5
+# Worker frames
+READY, BOOT_FAILED, CONTINUE, START, RBODY, END, LOG = 0x81, 0x82, 0x83, 0x84, 0x85, 0x86, 0x87
+HAS_BODY, EXPECT_CONTINUE, CAPTURE = 1, 2, 4
+
+BASE_ENVIRON = [
+    ("REQUEST_METHOD", "GET"),
+    ("SCRIPT_NAME", ""),
+    ("PATH_INFO", "/"),
+    ("QUERY_STRING", ""),
+    ("SERVER_NAME", "localhost"),
+    ("SERVER_PORT", "8000"),
+    ("SERVER_PROTOCOL", "HTTP/1.1"),
+    ("REMOTE_ADDR", "127.0.0.1"),
+    ("REMOTE_PORT", "50000"),
+    ("HTTP_HOST", "localhost:8000"),
+    ("wsgi.url_scheme", "http"),
+]
+
+
+def frame(ftype, rid, payload=b""):
+    return HEADER.pack(len(payload), ftype, rid) + payload
+
+
+def request_payload(flags, environ):
+    text = "\0".join(k + "\0" + v for k, v in environ)
+    return bytes((flags,)) + text.encode("latin-1")
+
+
+class Response:
+    """Everything the worker sent for one request."""
+
+    def __init__(self):
+        self.frames = []
+        self.status = None
+        self.headers = []
+        self.body = b""
+        self.body_frames = []
+        self.end = None
+        self.logs = []
+        self.continued = False
+
+    def header(self, name):
+        for key, value in self.headers:
+            if key.lower() == name.lower():
+                return value
+        return None
+
+    @property
+    def outcome(self):
+        return self.end["outcome"]
+
+
+class Worker:
+    def __init__(self, files, spec="app:app", python=PYTHON, extra_env=None):
+        self.dir = tempfile.mkdtemp(prefix="fw-test-")
+        for name, text in files.items():
+            path = os.path.join(self.dir, name)
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            with open(path, "w") as f:
+                f.write(textwrap.dedent(text))
+        ours, theirs = socket.socketpair()
+        dump_r, dump_w = os.pipe()
+        # High fd numbers first, so dup2 onto 3 and 4 in the child cannot clobber a source.
+        child_sock = fcntl.fcntl(theirs.fileno(), fcntl.F_DUPFD_CLOEXEC, 20)
+        child_dump = fcntl.fcntl(dump_w, fcntl.F_DUPFD_CLOEXEC, 20)
+
+        def place_fds():
+            os.dup2(child_sock, 3)  # dup2 clears close-on-exec on the copy
+            os.dup2(child_dump, 4)
+
+        env = dict(os.environ)
+        env.pop("PYTHONPATH", None)
+        env.update(extra_env or {})
+        self.proc = subprocess.Popen(
+            [python, WORKER_MAIN, "--app", spec, "--dir", self.dir],
+            cwd=self.dir, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE, preexec_fn=place_fds, close_fds=False, env=env,
+        )
+        theirs.close()
+        os.close(child_sock)
+        os.close(child_dump)
+        os.close(dump_w)
+        self.sock = ours
+        self.sock.settimeout(20)
+        self.dump_fd = dump_r
+        self.buf = bytearray()
+        self.stdout = bytearray()
+        self.stderr = bytearray()
+        self.idle_logs = []
+        self.next_rid = 1
+        self._readers = [
+            threading.Thread(target=self._drain, args=(self.proc.stdout, self.stdout), daemon=True),
+            threading.Thread(target=self._drain, args=(self.proc.stderr, self.stderr), daemon=True),
+        ]
+        for t in self._readers:
+            t.start()
+
+    @staticmethod
+    def _drain(pipe, sink):
+        for chunk in iter(lambda: pipe.read1(65536), b""):
+            sink += chunk
+
+    # -- raw frames ---------------------------------------------------------------------
+
+    def send(self, ftype, rid, payload=b""):
+        self.sock.sendall(frame(ftype, rid, payload))
+
+    def recv_frame(self, timeout=20):
+        self.sock.settimeout(timeout)
+        while True:
+            if len(self.buf) >= 9:
+                length, ftype, rid = HEADER.unpack_from(self.buf)
+                if len(self.buf) >= 9 + length:
+                    payload = bytes(self.buf[9:9 + length])
+                    del self.buf[:9 + length]
+                    return ftype, rid, payload
+            data = self.sock.recv(1 << 20)
+            if not data:
+                return None
+            self.buf += data
+
+    def boot(self):
+        """Frames until READY or BOOT_FAILED: (type, json payload)."""
+        while True:
+            f = self.recv_frame()
+            if f is None:
+                return None, None
+            ftype, rid, payload = f
+            if ftype == LOG:
+                self.idle_logs.append(json.loads(payload))
+                continue
+            return ftype, json.loads(payload)
+
+    def ready(self):
+        ftype, info = self.boot()
+        assert ftype == READY, (ftype, info, self.stderr)
+        return info
+
+    # -- requests -----------------------------------------------------------------------
+
+    def start_request(self, environ=None, flags=0, body=None, method=None, path=None,
+                      headers=None):
+        env = list(BASE_ENVIRON)
+        if method:
+            env[0] = ("REQUEST_METHOD", method)
+        if path:
+            p, _, q = path.partition("?")
+            env[2] = ("PATH_INFO", p)
+            env[3] = ("QUERY_STRING", q)
+        if body is not None:
+            flags |= HAS_BODY
+            env.insert(4, ("CONTENT_LENGTH", str(len(body))))
+        env.extend(headers or [])
+        env.extend(environ or [])
+        rid = self.next_rid
+        self.next_rid += 1
+        self.send(REQUEST, rid, request_payload(flags, env))
+        return rid
+
+    def send_body(self, rid, body, chunk=1000, gone=False):
+        for i in range(0, len(body), chunk):
+            self.send(BODY, rid, body[i:i + chunk])
+        self.send(BODY_END, rid, b"\x01" if gone else b"\x00")
+
+    def collect(self, rid, on_frame=None, timeout=20):
+        resp = Response()
+        while True:
+            f = self.recv_frame(timeout)
+            if f is None:
+                raise EOFError("worker closed the channel; stderr=%r" % bytes(self.stderr))
+            ftype, frid, payload = f
+            resp.frames.append((ftype, frid, payload))
+            if ftype == LOG:
+                record = json.loads(payload)
+                record["rid"] = frid
+                if frid == rid:
+                    resp.logs.append(record)
+                else:
+                    self.idle_logs.append(record)
+                continue
+            assert frid == rid, (ftype, frid, rid)
+            if ftype == START:
+                parts = payload.decode("latin-1").split("\0")
+                resp.status = parts[0]
+                resp.headers = list(zip(parts[1::2], parts[2::2]))
+            elif ftype == RBODY:
+                resp.body += payload
+                resp.body_frames.append(len(payload))
+            elif ftype == CONTINUE:
+                resp.continued = True
+            elif ftype == END:
+                resp.end = json.loads(payload)
+                return resp
+            if on_frame is not None:
+                on_frame(ftype, payload, resp)
+
+    def request(self, body=None, chunk=1000, **kw):
+        rid = self.start_request(body=body, **kw)
+        if body is not None and not kw.get("flags", 0) & EXPECT_CONTINUE:
+            self.send_body(rid, body, chunk)
+        return self.collect(rid)
+
+    # -- lifecycle ----------------------------------------------------------------------
+
+    def read_dump(self, timeout=5):
+        deadline = time.time() + timeout
+        out = b""
+        os.set_blocking(self.dump_fd, False)
+        while time.time() < deadline:
+            try:
+                data = os.read(self.dump_fd, 65536)
+            except BlockingIOError:
+                data = None
+            if data:
+                out += data
+                if b"File" in out:
+                    time.sleep(0.1)
+                    continue
+            elif out:
+                return out.decode("utf-8", "replace")
+            time.sleep(0.02)
+        return out.decode("utf-8", "replace")
+
+    def wait(self, timeout=10):
+        return self.proc.wait(timeout)
+
+    def close(self):
+        try:
+            self.sock.close()
+        except OSError:
+            pass
+        try:
+            self.proc.wait(5)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait(5)
+        for t in self._readers:
+            t.join(2)
+        os.close(self.dump_fd)
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def kill(self, sig):
+        os.kill(self.proc.pid, sig)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+SIGUSR1 = signal.SIGUSR1
+SIGTERM = signal.SIGTERM
