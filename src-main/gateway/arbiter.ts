@@ -223,7 +223,7 @@ export class Arbiter extends EventEmitter<ArbiterEvents> {
     worker.info.lastExit = { code: null, signal: 'SIGKILL', reason: 'timeout' };
     this.emit('worker-timeout', { ...worker.info }, stack);
     worker.process.kill('SIGKILL');
-    relay.lost('timeout');
+    relay.lost('timeout', { stack });
   }
 
   /** Brings the worker set to the target: spawn what is missing, retire what is extra. */
@@ -249,6 +249,7 @@ export class Arbiter extends EventEmitter<ArbiterEvents> {
 
   private spawnWorker(generation: number): void {
     const process = new WorkerProcess(this.options.spawn);
+    process.generation = generation;
     const jitter = this.options.maxRequestsJitter ? Math.floor(Math.random() * (this.options.maxRequestsJitter + 1)) : 0;
     const worker: Worker = {
       info: {
@@ -320,7 +321,7 @@ export class Arbiter extends EventEmitter<ArbiterEvents> {
     this.setState(worker, 'dead');
     this.workers.delete(worker.info.id);
     removeFrom(this.idle, worker);
-    worker.relay?.lost(reason === 'timeout' ? 'timeout' : 'crash');
+    worker.relay?.lost(reason === 'timeout' ? 'timeout' : 'crash', { exit: status });
     worker.relay = null;
     this.emit('worker-exited', { ...worker.info }, exit);
     if (this.stopping) return;

@@ -4,6 +4,7 @@
  * and the port is listening, so the first request never waits for an import (pre-fork).
  */
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import { randomBytes } from 'node:crypto';
 import type { Socket } from 'node:net';
 import { Arbiter, type ArbiterOptions } from './arbiter';
 import { buildEnviron } from './environ';
@@ -26,7 +27,12 @@ export interface GatewayOptions extends Omit<ArbiterOptions, 'spawn'> {
   keepAlive?: number;
 }
 
+/** The header an inspector replay carries: "<token> <replayed id> <nonce> <base64url JSON environ overrides>". */
+export const REPLAY_HEADER = 'x-forkwatch-replay';
+
 export interface Gateway {
+  /** Unlocks REPLAY_HEADER: only the inspector in this process knows it. */
+  readonly replayToken: string;
   /** The listening URL, once started. */
   readonly url: string;
   /** Boots the workers, then listens; rejects (after ending the workers) if the app cannot load. */
@@ -63,6 +69,7 @@ export function createGateway(options: GatewayOptions): Gateway {
 
   const gateway: Gateway = {
     url: '',
+    replayToken: randomBytes(18).toString('base64url'),
     arbiter,
     server,
     observer: null,
@@ -126,7 +133,15 @@ export function createGateway(options: GatewayOptions): Gateway {
     if (hasBody) flags |= RequestFlags.HAS_BODY;
     if (expectContinue && hasBody) flags |= RequestFlags.EXPECT_CONTINUE;
     nextRequestId = nextRequestId >= 0xffffffff ? 1 : nextRequestId + 1;
+    const replayHeader = environ.HTTP_X_FORKWATCH_REPLAY;
+    const replay = replayHeader === undefined ? null : parseReplayHeader(replayHeader, gateway.replayToken);
+    if (replay) {
+      delete environ.HTTP_X_FORKWATCH_REPLAY;
+      Object.assign(environ, replay.environ);
+    }
     const relay = new Relay(nextRequestId, req, res, environ, flags, onRelayDone, gateway.observer, limits.requestBody);
+    if (replay) relay.replay = { of: replay.of, nonce: replay.nonce };
+    relay.announce();
     if (violation) {
       res.shouldKeepAlive = false;
       relay.reject(violation.status, `${http.STATUS_CODES[violation.status]}: ${violation.reason}`);
@@ -165,4 +180,25 @@ export function clientErrorStatus(error: NodeJS.ErrnoException & { rawPacket?: B
   }
   if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') return 408;
   return 400;
+}
+
+/**
+ * Reads an inspector replay header. A wrong token makes it an ordinary header: the environ
+ * overrides (REMOTE_ADDR, wsgi.url_scheme ...) are only for the inspector of this process.
+ */
+export function parseReplayHeader(value: string, token: string): { of: number; nonce: string; environ: Record<string, string> } | null {
+  const [given, of, nonce, encoded] = value.split(' ');
+  if (given !== token || !nonce) return null;
+  let environ: Record<string, string> = {};
+  if (encoded) {
+    try {
+      const parsed = JSON.parse(Buffer.from(encoded, 'base64url').toString('utf8')) as unknown;
+      if (parsed && typeof parsed === 'object') {
+        environ = Object.fromEntries(Object.entries(parsed).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
+      }
+    } catch {
+      return null;
+    }
+  }
+  return { of: Number(of), nonce, environ };
 }

@@ -20,17 +20,25 @@ import type { WorkerProcess } from './worker-process';
 /** Why a request ended without a normal END from its worker. */
 export type LostReason = 'timeout' | 'crash' | 'stopped';
 
-export interface RelaySummary {
+export interface LostDetail {
+  /** How the worker exited, for a crash. */
+  exit?: { code: number | null; signal: string | null };
+  /** The worker's Python stack when it was killed, for a timeout. */
+  stack?: string;
+}
+
+export interface RelaySummary extends LostDetail {
   id: number;
   status: number;
   bytesSent: number;
-  outcome: RequestEnd['outcome'] | 'timeout' | 'crash' | 'client-gone' | 'stopped';
+  outcome: RequestEnd['outcome'] | 'timeout' | 'crash' | 'client-gone' | 'stopped' | 'rejected';
   end?: RequestEnd;
   workerPid: number;
 }
 
 /** Hooks for whoever records exchanges; every member is optional and off the hot path when unset. */
 export interface RelayObserver {
+  accepted?(relay: Relay): void;
   dispatched?(relay: Relay, worker: WorkerProcess): void;
   requestBody?(relay: Relay, chunk: Buffer): void;
   start?(relay: Relay, status: string, headers: string[]): void;
@@ -57,6 +65,10 @@ export class Relay {
   private heldChunk: Buffer | null = null;
   private bytesSent = 0;
   private bodyStarted = false;
+  /** Whatever the observer keeps about this request (the capture's record under construction). */
+  tag: unknown = null;
+  /** Set for a replay sent by the inspector: the exchange it replays and the sender's nonce. */
+  replay: { of: number; nonce: string } | null = null;
 
   constructor(
     readonly id: number,
@@ -72,6 +84,16 @@ export class Relay {
     res.once('close', () => {
       if (!res.writableFinished && !this.finished) this.onClientGone();
     });
+  }
+
+  /** Tells the observer the request exists; separate from the constructor so replay info is set first. */
+  announce(): void {
+    this.observer?.accepted?.(this);
+  }
+
+  /** The response head as it went on the wire (status line and every header, also Node's). */
+  get wireHead(): string {
+    return (this.res as unknown as { _header?: string | null })._header ?? '';
   }
 
   /** Hands the request to a worker: REQUEST, then the body as it arrives (unless 100-continue). */
@@ -119,7 +141,7 @@ export class Relay {
   }
 
   /** The worker died or was killed while this request ran. */
-  lost(reason: LostReason): void {
+  lost(reason: LostReason, detail: LostDetail = {}): void {
     if (this.finished) return;
     const [status, text] = STATUS_TEXT[reason];
     if (!this.res.headersSent && !this.clientGone) {
@@ -130,7 +152,7 @@ export class Relay {
     } else {
       this.res.destroy();
     }
-    this.finish({ id: this.id, status: this.headStatus || status, bytesSent: this.bytesSent, outcome: reason, workerPid: this.worker?.pid ?? 0 });
+    this.finish({ id: this.id, status: this.headStatus || status, bytesSent: this.bytesSent, outcome: reason, workerPid: this.worker?.pid ?? 0, ...detail });
   }
 
   /** Answers without any worker (queue overflow, shutdown). */
@@ -138,7 +160,7 @@ export class Relay {
     if (this.finished) return;
     this.res.writeHead(status, ['Content-Type', 'text/plain; charset=utf-8', ...extraHeaders]);
     this.res.end(`${status} ${reason}\n`);
-    this.finish({ id: this.id, status, bytesSent: 0, outcome: 'stopped', workerPid: 0 });
+    this.finish({ id: this.id, status, bytesSent: 0, outcome: 'rejected', workerPid: 0 });
   }
 
   /** The client left while the request was still queued: nothing reached a worker. */

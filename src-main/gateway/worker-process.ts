@@ -59,6 +59,8 @@ export class WorkerProcess extends EventEmitter<WorkerProcessEvents> {
   sink: FrameSink | null = null;
   readonly child: ChildProcess;
   readonly pid: number;
+  /** The code generation (reload count) this worker runs; set by the arbiter. */
+  generation = 0;
   private readonly channel: Duplex;
   private readonly stackPipe: Readable;
   private exited: WorkerExit | null = null;
