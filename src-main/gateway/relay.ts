@@ -246,7 +246,7 @@ export class Relay {
       if (end.outcome === 'app-error-after-headers' || end.short) {
         // The response on the wire is incomplete: closing is the only honest signal (PEP 3333).
         this.flushHeld();
-        res.destroy();
+        closeAfterFlush(res);
       } else {
         this.writeHead();
         const chunk = this.heldChunk;
@@ -283,4 +283,13 @@ export class Relay {
 function hasHeader(flat: string[], lowerName: string): boolean {
   for (let i = 0; i < flat.length; i += 2) if (flat[i].toLowerCase() === lowerName) return true;
   return false;
+}
+
+/** Sends what was written, then closes: no terminating chunk, no reuse of the connection. */
+function closeAfterFlush(res: ServerResponse): void {
+  const socket = res.socket;
+  if (!socket) return;
+  // Node corks the socket around a response's first write; flush before the FIN.
+  while (socket.writableCorked) socket.uncork();
+  socket.end();
 }
