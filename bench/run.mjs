@@ -29,7 +29,7 @@ import { runWrk } from './lib/wrk.mjs';
 import {
   freePort, startServer, waitReady, waitWorkers, serverTree, stopServer, stopAllServers,
 } from './lib/servers.mjs';
-import { memorySnapshot, trackedGroups, killGroup, groupMembers, allGroupsEverStarted } from './lib/proc.mjs';
+import { machineBusy, memorySnapshot, trackedGroups, killGroup, groupMembers, allGroupsEverStarted } from './lib/proc.mjs';
 import { table, rowsForJson, ratio, meets, FORMATS } from './lib/report.mjs';
 
 const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
@@ -301,6 +301,7 @@ async function main() {
       wrk: (wrkCheck.stdout || wrkCheck.stderr).split('\n')[0].trim(),
       cpus: cpus().length,
       loadavgAtStart: loadavg(),
+      cpuBusyBeforeStart: await machineBusy(),
       serverEnv: { unset: ['PYTHONDONTWRITEBYTECODE'], set: { PYTHONPYCACHEPREFIX: SERVER_ENV.PYTHONPYCACHEPREFIX } },
       commit: spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: REPO_ROOT, encoding: 'utf8' }).stdout?.trim() || null,
       options: { ...opts, selected: [...opts.selected] },
@@ -460,12 +461,21 @@ function buildReport({ opts, results }) {
   const lines = [];
   lines.push('');
   lines.push(`Forkwatch vs gunicorn (sync, ${opts.workers} workers), ${results.meta.cpus} CPUs; wrk: ${opts.warmup}s warm-up, then median of ${opts.rounds} interleaved ${opts.duration}s runs`);
-  const busy = results.meta.loadavgAtStart[0];
-  if (busy > 0.5) lines.push(`WARNING: load average was ${busy.toFixed(2)} at start: something else is using the CPUs, figures are noisy`);
+  const busy = results.meta.cpuBusyBeforeStart;
+  if (busy > 0.15) lines.push(`WARNING: the CPUs were ${(busy * 100).toFixed(0)}% busy before the bench started: other work competes with it, figures are noisy`);
   lines.push(`forkwatch side: ${results.meta.forkwatchSide}${opts.capture === 'off' ? ' with --no-capture' : ''}`);
   lines.push('ratio = forkwatch/gunicorn; "better" says which direction wins; "!" = wrk reported errors (see JSON)');
   lines.push('');
   lines.push(table(rows));
+
+  // Spread over rounds: how much to trust a ratio (two identical servers differ by this much).
+  const spreads = [];
+  for (const [name, pair] of Object.entries(results.load)) {
+    const part = Object.entries(pair).filter(([, r]) => r.spread)
+      .map(([side, r]) => `${side} ${r.spread.requestsPerSec.map((v) => FORMATS['req/s'](v)).join('-')}`);
+    if (part.length && opts.rounds > 1) spreads.push(`  ${name}: ${part.join(', ')}`);
+  }
+  if (spreads.length) { lines.push(''); lines.push(`req/s spread over the ${opts.rounds} rounds (min-max):`); lines.push(...spreads); }
 
   // Capture overhead: its own small table, because the ratio there is on/off, not fw/gu.
   let captureRows = [];

@@ -138,3 +138,23 @@ export function memorySnapshot(rootPid) {
     totalRssKiB: sum([master, ...workers, ...helpers]),
   };
 }
+
+/** Whole-machine CPU times from /proc/stat (first "cpu" line), in clock ticks. */
+function cpuTimes() {
+  const f = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+  const idle = f[3] + (f[4] ?? 0); // idle + iowait
+  return { idle, total: f.reduce((a, b) => a + b, 0) };
+}
+
+/**
+ * Fraction of all CPUs busy over `ms` milliseconds, measured before the bench starts
+ * anything. Load average is not used for this: it decays over minutes, so it still shows
+ * the previous bench run; this is what else is running right now.
+ */
+export async function machineBusy(ms = 1000) {
+  const a = cpuTimes();
+  await new Promise((r) => setTimeout(r, ms));
+  const b = cpuTimes();
+  const total = b.total - a.total;
+  return total > 0 ? 1 - (b.idle - a.idle) / total : 0;
+}
