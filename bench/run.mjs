@@ -27,7 +27,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 
 import { runWrk } from './lib/wrk.mjs';
 import {
-  freePort, startServer, waitReady, waitWorkers, serverTree, stopServer, stopAllServers,
+  freePort, startServer, waitReady, waitWorkers, serverTree, stopServer, stopAllServers, checkResponses,
 } from './lib/servers.mjs';
 import { machineBusy, memorySnapshot, trackedGroups, killGroup, groupMembers, allGroupsEverStarted } from './lib/proc.mjs';
 import { table, rowsForJson, ratio, meets, FORMATS } from './lib/report.mjs';
@@ -171,8 +171,9 @@ const median = (xs) => {
   return s.length ? (s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2) : null;
 };
 
-/** Servers that needed SIGKILL or left processes behind, for the Problems list. */
+/** Servers that needed SIGKILL or left processes behind, or answered wrongly: Problems list. */
 const stopIssues = [];
+const checkIssues = [];
 async function stop(server, options) {
   const first = !server.stopped;
   const r = await stopServer(server, options);
@@ -313,7 +314,7 @@ async function main() {
       reference: REFERENCE,
       targets: TARGETS,
     },
-    load: {}, capture: null, rss: {}, start: {}, cleanup: {},
+    checks: {}, load: {}, capture: null, rss: {}, start: {}, cleanup: {},
   };
   log(`forkwatch side: ${describeForkwatch(opts)}`);
 
@@ -338,6 +339,15 @@ async function main() {
       for (const [name, s] of Object.entries(sides)) {
         results.rss[name] = { idle: up(s) ? memorySnapshot(s.pid) : { error: s.error } };
       }
+    }
+
+    // Correctness before speed: wrk counts responses but does not read them. Done after the
+    // idle RSS snapshot, which would otherwise include a 10 MiB body each way.
+    for (const [name, s] of Object.entries(sides)) {
+      if (!up(s)) continue;
+      const problems = await checkResponses(s, { bodyBytes: BODY_BYTES });
+      results.checks[name] = problems;
+      for (const p of problems) { log(`  ${name} answers wrongly: ${p}`); checkIssues.push(`${name} answers wrongly: ${p}`); }
     }
 
     const scenarioDefs = {
@@ -514,7 +524,7 @@ function buildReport({ opts, results }) {
       else if (r.errorCount) errs.push(`${name} ${side}: wrk errors ${JSON.stringify(r.errors)}`);
     }
   }
-  errs.push(...stopIssues);
+  errs.push(...checkIssues, ...stopIssues);
   for (const side of ['on', 'off']) {
     const r = results.capture?.[side];
     if (r?.error) errs.push(`capture ${side}: ${r.error}`);

@@ -8,6 +8,7 @@
 
 import { spawn } from 'node:child_process';
 import net from 'node:net';
+import http from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { performance } from 'node:perf_hooks';
 import {
@@ -203,4 +204,46 @@ export async function stopServer(server, { graceMs = 10_000 } = {}) {
 /** Stop everything still running (error / Ctrl-C path). Short grace: we are bailing out. */
 export async function stopAllServers() {
   await Promise.all([...live].map((s) => stopServer(s, { graceMs: 3000 }).catch(() => {})));
+}
+
+/** One HTTP request with node:http (no keep-alive agent); resolves { status, body }. */
+function request(port, { method = 'GET', path = '/', body = null, timeoutMs = 30_000 }) {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: '127.0.0.1', port, method, path, agent: false,
+      headers: body ? { 'Content-Length': body.length, 'Content-Type': 'application/octet-stream' } : {} });
+    req.setTimeout(timeoutMs, () => req.destroy(new Error(`${method} ${path} timed out`)));
+    req.on('error', reject);
+    req.on('response', (res) => {
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('error', reject);
+      res.on('end', () => resolve({ status: res.statusCode, body: Buffer.concat(chunks) }));
+    });
+    req.end(body ?? undefined);
+  });
+}
+
+/**
+ * Before measuring, check that the server gives the right answers: wrk counts responses,
+ * it does not look at them, so a server that truncated the 10 MiB body would otherwise look
+ * fast rather than broken. Returns a list of problems (empty = all good).
+ */
+export async function checkResponses(server, { bodyBytes }) {
+  const problems = [];
+  const expect = async (what, fn) => {
+    try { const p = await fn(); if (p) problems.push(`${what}: ${p}`); } catch (e) { problems.push(`${what}: ${e.message}`); }
+  };
+  await expect('GET /', async () => {
+    const r = await request(server.port, {});
+    return r.status === 200 && r.body.toString() === 'Hello, World!' ? null : `HTTP ${r.status}, body ${JSON.stringify(r.body.toString().slice(0, 60))}`;
+  });
+  await expect('GET /download', async () => {
+    const r = await request(server.port, { path: '/download' });
+    return r.status === 200 && r.body.length === bodyBytes ? null : `HTTP ${r.status}, ${r.body.length} bytes instead of ${bodyBytes}`;
+  });
+  await expect('POST /upload', async () => {
+    const r = await request(server.port, { method: 'POST', path: '/upload', body: Buffer.alloc(bodyBytes, 'x') });
+    return r.status === 200 && r.body.toString() === String(bodyBytes) ? null : `HTTP ${r.status}, app saw ${r.body.toString().slice(0, 40)} bytes of ${bodyBytes}`;
+  });
+  return problems;
 }
