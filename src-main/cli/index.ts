@@ -26,9 +26,11 @@ export async function main(argv: string[]): Promise<number> {
     log.error(`App failed to load: ${(error as Error).message}`);
     return 4;
   }
+  // Signal handlers first: whoever reads "Listening at" may signal at once (SIGTTIN's default stops us).
+  const stopped = new Promise<number>((resolve) => handleSignals(gateway, log, resolve));
   log.info(`Listening at: ${gateway.url} (${process.pid})`);
   log.info(`Using worker: sync, ${config.workers} workers: ${gateway.arbiter.list().map((w) => w.pid).join(', ')}`);
-  return new Promise((resolve) => handleSignals(gateway, log, resolve));
+  return stopped;
 }
 
 main(process.argv.slice(2)).then(

@@ -51,7 +51,9 @@ describe('supervision', () => {
     const cli = await startCli(serveArgs('pid'));
     cli.process.kill('SIGTTIN');
     await waitFor(() => livePids(cli.output()).size === 3, 10_000, 'three workers');
+    // One signal at a time: two identical pending signals merge into one delivery.
     cli.process.kill('SIGTTOU');
+    await waitFor(() => livePids(cli.output()).size === 2, 10_000, 'two workers');
     cli.process.kill('SIGTTOU');
     await waitFor(() => livePids(cli.output()).size === 1, 10_000, 'one worker');
     expect((await fetch(cli.url)).status).toBe(200);
