@@ -115,12 +115,14 @@ class Channel:
                 # BODY/BODY_END of a request already answered: discard.
             if self.shutdown or self.eof:
                 return None
-            self.idle = True
+            self.idle = True  # SIGTERM now means "exit at once" (see lifecycle)
             try:
-                n = self._recv()
-            finally:
-                self.idle = False
-            if n <= 0:
+                n = self._recv_into(self._view, RECV_SIZE)
+            except OSError:
+                n = 0
+            self.idle = False
+            if n == 0:
+                self.eof = True
                 return None
             if n >= HEADER_SIZE and not self._rbuf:
                 length, ftype, rid = unpack_header(self._chunk)
@@ -183,7 +185,13 @@ class Channel:
     def send_parts(self, parts, total):
         """Send a list of bytes-like parts as one write when small, piecewise when big."""
         if total <= JOIN_LIMIT:
-            self.send(b"".join(parts))
+            data = b"".join(parts)
+            with self._lock:
+                try:
+                    self._sendall(data)
+                except OSError:
+                    self.eof = True
+                    raise MasterGone()
             return
         with self._lock:
             try:

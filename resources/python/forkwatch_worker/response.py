@@ -32,10 +32,13 @@ _HOP_BY_HOP = frozenset((
 #: RFC 9110 token: what Node accepts as a header name.
 _NAME_OK = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+\Z").match
 #: Anything outside HTAB, visible ASCII, space and obs-text (0x80-0xFF): Node rejects it
-#: (CR/LF/NUL: header injection) and chars above 0xFF are not latin-1 (PEP 3333).
-_BAD_CHAR = re.compile(r"[^\t\x20-\x7e\x80-\xff]").search
-#: Header names already validated -> lowercase form (names repeat on every request).
+#: (CR/LF: header injection) and chars above 0xFF are not latin-1 (PEP 3333). NUL is
+#: allowed here only because it is our separator: start_response counts NULs instead.
+_BAD_CHAR = re.compile(r"[^\0\t\x20-\x7e\x80-\xff]").search
+#: Validated header names -> lowercase form, and validated statuses: they repeat on every
+#: request, so a dict lookup replaces the checks (bounded: stop caching when full).
 _known_names = {}
+_known_status = {}
 
 _END_OK = b'{"outcome":"ok","bytesRead":%d,"bytesSent":%d,"short":%s}'
 _dumps = json.JSONEncoder(separators=(",", ":")).encode
@@ -46,10 +49,19 @@ class WSGIViolation(AssertionError):
 
 
 class Exchange:
-    __slots__ = (
-        "channel", "rid", "console", "input", "capture", "head", "status", "start", "cl",
-        "left", "auto_cl", "headers_sent", "violation", "bytes_sent", "excess", "aborted",
-    )
+    """State of one request. Per-request defaults live on the class, so creating one only
+    sets what differs (the hot path pays for six attribute stores)."""
+
+    status = None  # str once start_response succeeded
+    start = None  # "status\0name\0value..." ready for START
+    cl = None  # declared Content-Length
+    left = None  # bytes still allowed by the declared Content-Length
+    auto_cl = None  # body length we may declare ourselves (0- or 1-element list/tuple)
+    headers_sent = False
+    violation = None  # first violation message (sticky: the answer is a 500)
+    bytes_sent = 0
+    excess = 0  # bytes dropped past the declared Content-Length
+    aborted = False
 
     def __init__(self, channel, rid, console, wsgi_input, capture, head):
         self.channel = channel
@@ -58,16 +70,6 @@ class Exchange:
         self.input = wsgi_input
         self.capture = capture
         self.head = head  # HEAD request: an empty body is not "short"
-        self.status = None  # str once start_response succeeded
-        self.start = None  # "status\0name\0value..." ready for START
-        self.cl = None  # declared Content-Length
-        self.left = None  # bytes still allowed by the declared Content-Length
-        self.auto_cl = None  # body length we may declare ourselves (1-element list)
-        self.headers_sent = False
-        self.violation = None  # first violation message (sticky: the answer is a 500)
-        self.bytes_sent = 0
-        self.excess = 0
-        self.aborted = False
 
     # -- PEP 3333 callables handed to the app ------------------------------------------
 
@@ -83,37 +85,35 @@ class Exchange:
                 exc_info = None  # PEP 3333: break the frame <-> traceback cycle
         elif self.status is not None:
             self._violate("start-response-twice", "start_response called twice without exc_info")
-        if type(status) is not str:
-            self._violate("status-type", "status must be a str like '200 OK', not %s"
-                          % type(status).__name__)
-        if (len(status) < 4 or status[3] != " " or not status[:3].isdigit()
-                or not status[:3].isascii() or status[0] == "0" or _BAD_CHAR(status)):
-            self._violate("status-format", "status %r is not a 3-digit code, a space and a "
-                          "reason phrase in latin-1 without control characters" % (status,))
+        if type(status) is not str or status not in _known_status:
+            status = self._check_status(status)
         if type(headers) is not list:
             self._violate("headers-type", "headers must be a list of (name, value) tuples, "
                           "not %s" % type(headers).__name__)
+        # Hot path: per header only type checks and dict lookups; the characters of every
+        # value are checked at once on the joined START text below.
         parts = [status]
+        append = parts.append
         cl = None
         for item in headers:
-            if type(item) is not tuple and not isinstance(item, tuple) or len(item) != 2:
-                self._violate("header-type", "each header must be a (name, value) tuple of "
-                              "str, got %r" % (item,))
+            if type(item) is not tuple or len(item) != 2:
+                item = self._check_item(item)
             name, value = item
-            if not isinstance(name, str) or not isinstance(value, str):
-                self._violate("header-type", "header name and value must be str, got %r"
-                              % (item,))
-            lname = _known_names.get(name)
+            lname = _known_names.get(name) if type(name) is str else None
             if lname is None:
-                lname = self._check_name(name)
-            if _BAD_CHAR(value):
-                self._bad_value(name, value)
+                name, lname = self._check_name(name)
+            if type(value) is not str:
+                value = self._check_value_type(name, value)
             if lname == "content-length":
-                cl = self._content_length(value, cl)
-            parts.append(name)
-            parts.append(value)
+                cl = int(value) if cl is None and value.isdecimal() else self._content_length(
+                    value, cl)
+            append(name)
+            append(value)
+        start = "\0".join(parts)
+        if _BAD_CHAR(start) or start.count("\0") != 2 * len(headers):
+            self._bad_values(parts)
         self.status = status
-        self.start = "\0".join(parts)
+        self.start = start
         self.cl = cl
         return self.write
 
@@ -142,7 +142,30 @@ class Exchange:
             self.capture.finding(code, message)
         raise WSGIViolation(message)
 
+    def _check_status(self, status):
+        if not isinstance(status, str):
+            self._violate("status-type", "status must be a str like '200 OK', not %s"
+                          % type(status).__name__)
+        status = str(status)
+        if (len(status) < 4 or status[3] != " " or not status[:3].isdigit()
+                or not status[:3].isascii() or status[0] == "0" or _BAD_CHAR(status)
+                or "\0" in status):
+            self._violate("status-format", "status %r is not a 3-digit code, a space and a "
+                          "reason phrase in latin-1 without control characters" % (status,))
+        if len(_known_status) < 256:
+            _known_status[status] = True
+        return status
+
+    def _check_item(self, item):
+        if isinstance(item, tuple) and len(item) == 2:
+            return tuple(item)
+        return self._violate("header-type", "each header must be a (name, value) tuple of "
+                             "str, got %r" % (item,))
+
     def _check_name(self, name):
+        if not isinstance(name, str):
+            self._violate("header-type", "header name must be str, got %r" % (name,))
+        name = str(name)
         if not _NAME_OK(name):
             self._violate("header-name-invalid", "header name %r is not a valid HTTP token"
                           % (name,))
@@ -152,14 +175,24 @@ class Exchange:
                           "response (PEP 3333: the server owns the connection)" % (name,))
         if len(_known_names) < 512:
             _known_names[name] = lname
-        return lname
+        return name, lname
 
-    def _bad_value(self, name, value):
-        if any(ord(c) > 0xFF for c in value):
-            self._violate("header-not-latin1", "value of header %r is not latin-1 encodable: "
-                          "%r (PEP 3333 wants latin-1 str)" % (name, value))
-        self._violate("header-control-char", "value of header %r contains a control character "
-                      "(CR, LF, NUL...): %r" % (name, value))
+    def _check_value_type(self, name, value):
+        if isinstance(value, str):
+            return str(value)
+        return self._violate("header-type", "value of header %r must be str, got %s: %r"
+                             % (name, type(value).__name__, value))
+
+    def _bad_values(self, parts):
+        """Some header value has a bad character: find which, for a precise message."""
+        for i in range(2, len(parts), 2):
+            name, value = parts[i - 1], parts[i]
+            if any(ord(c) > 0xFF for c in value):
+                self._violate("header-not-latin1", "value of header %r is not latin-1 "
+                              "encodable: %r (PEP 3333 wants latin-1 str)" % (name, value))
+            if _BAD_CHAR(value) or "\0" in value:
+                self._violate("header-control-char", "value of header %r contains a control "
+                              "character (CR, LF, NUL...): %r" % (name, value))
 
     def _content_length(self, value, previous):
         text = value.strip()
@@ -248,21 +281,22 @@ class Exchange:
     # -- running the app ----------------------------------------------------------------
 
     def run(self, app, environ):
-        """Call the app, send its response, always end with END. Returns nothing; re-raises
-        MasterGone, and SystemExit/KeyboardInterrupt from the app once END is out."""
+        """Call the app, send its response, always end with END. Re-raises MasterGone, and
+        SystemExit/KeyboardInterrupt from the app once END is out."""
         exc = None
         result = None
         try:
             result = app(environ, self.start_response)
             kind = type(result)
             if kind is list or kind is tuple:
-                if len(result) <= 1:
-                    self.auto_cl = len(result[0]) if result and isinstance(
-                        result[0], (bytes, bytearray)) else (None if result else 0)
                 if (self.capture is None and self.status is not None
                         and self.violation is None and self.channel.aborted_rid != self.rid
                         and self._send_sequence(result)):
                     return
+                if len(result) <= 1:
+                    first = result[0] if result else b""
+                    if isinstance(first, (bytes, bytearray)):
+                        self.auto_cl = len(first)
             self._iterate(result)
         except MasterGone:
             self._close(result)
@@ -277,20 +311,43 @@ class Exchange:
             raise exc
 
     def _send_sequence(self, chunks):
-        """Hot path for list/tuple bodies: START + BODY + END in a single sendall."""
-        for chunk in chunks:
-            if type(chunk) is not bytes:
-                return False  # the general path reports it
-        body = chunks[0] if len(chunks) == 1 else b"".join(chunks)
-        parts = [] if self.headers_sent else self._start_frame()
-        size = self._body_frames(parts, body)
-        short = self.left is not None and self.left > 0 and not self._bodyless()
+        """Hot path for list/tuple bodies (no close(), every block known): START + BODY +
+        END in a single sendall. False (nothing sent) if a chunk is not bytes."""
+        count = len(chunks)
+        if count == 1:
+            body = chunks[0]
+            if type(body) is not bytes:
+                return False
+        else:
+            for chunk in chunks:
+                if type(chunk) is not bytes:
+                    return False
+            body = b"".join(chunks)
+        size = len(body)
+        rid = self.rid
+        if self.headers_sent or self.cl != size or not 0 < size <= MAX_BODY_FRAME:
+            # The general case: Content-Length to add, to enforce or found short, a body
+            # split into several frames, or headers already out through write().
+            if count <= 1:
+                self.auto_cl = size
+            parts = [] if self.headers_sent else self._start_frame()
+            self._body_frames(parts, body)
+            short = self.left is not None and self.left > 0 and not self._bodyless()
+        else:
+            # Well-behaved app: it declared exactly the length it produced.
+            start = self.start.encode("latin-1")
+            self.headers_sent = True
+            self.left = 0
+            self.bytes_sent = size
+            parts = [pack_header(len(start), START, rid), start,
+                     pack_header(size, RESPONSE_BODY, rid), body]
+            short = False
         if self.console.pending:
             self.console.flush_partial()
         end = _END_OK % (self.input.bytes_read, self.bytes_sent, b"true" if short else b"false")
-        parts.append(pack_header(len(end), END, self.rid))
+        parts.append(pack_header(len(end), END, rid))
         parts.append(end)
-        self.channel.send_parts(parts, size + 1024)
+        self.channel.send_parts(parts, size)
         return True
 
     def _iterate(self, result):
