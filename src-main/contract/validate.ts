@@ -153,7 +153,7 @@ export function validateCommand(name: string, args: unknown): ValidationResult {
 const REPLAY_FIELDS = new Set(['method', 'url', 'headers', 'bodyBase64', 'environ']);
 /** RFC 9110 token characters: method and header names. */
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-/** A request-target: visible ASCII only (no spaces, no controls, no non-ASCII). */
+/** A request-target's characters: visible ASCII only (no spaces, no controls, no non-ASCII). */
 const REQUEST_TARGET = /^[\x21-\x7e]+$/;
 /** A header value: no CR, LF or NUL (other controls are the app's business, as on the wire). */
 const HEADER_VALUE = /^[^\r\n\0]*$/;
@@ -177,8 +177,8 @@ function checkReplayEdits(value: unknown, label: string): string | null {
   }
   if (edits.url !== undefined) {
     const url = edits.url;
-    if (typeof url !== 'string' || url.length > L.maxUrlLength || !REQUEST_TARGET.test(url)) {
-      return `${label}.url must be a request target (path and query, visible ASCII, no spaces, at most ${L.maxUrlLength} characters), got ${describe(url)}`;
+    if (typeof url !== 'string' || url.length > L.maxUrlLength || !url.startsWith('/') || !REQUEST_TARGET.test(url)) {
+      return `${label}.url must be a path and query starting with "/" (visible ASCII, no spaces, at most ${L.maxUrlLength} characters), got ${describe(url)}`;
     }
   }
   if (edits.headers !== undefined) {

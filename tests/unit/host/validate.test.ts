@@ -107,6 +107,8 @@ describe('validateCommand', () => {
       fails('replay', [1, { url: '/a b' }], /url/);
       fails('replay', [1, { url: '/a\r\nX: y' }], /url/);
       fails('replay', [1, { url: '' }], /url/);
+      fails('replay', [1, { url: '?page=2' }], /url/);
+      fails('replay', [1, { url: 'http://elsewhere.example/' }], /url/);
       fails('replay', [1, { url: '/é' }], /url/);
       fails('replay', [1, { headers: { a: 'b' } }], /headers must be an array/);
       fails('replay', [1, { headers: [['a']] }], /pair/);
