@@ -54,13 +54,22 @@ def type_name(exc_type):
     return "%s.%s" % (module, qualname)
 
 
-def trim_worker_frames(tb):
-    """Drop the worker's own frames at the top (the call into the app is not news)."""
-    first = tb
-    while tb is not None and is_worker_file(tb.tb_frame.f_code.co_filename):
-        tb = tb.tb_next
-    # If every frame is ours, keep them all: it is the only context there is.
-    return tb if tb is not None else first
+def _strip_worker_frames(te, seen=None):
+    """Drop the worker's own frames from a TracebackException and its chain.
+
+    The call into the app (top) and the validation code raising a WSGIViolation (bottom)
+    are not news to the developer: the traceback should end at *their* line.
+    """
+    seen = set() if seen is None else seen
+    while te is not None and id(te) not in seen:
+        seen.add(id(te))
+        frames = [f for f in te.stack if not is_worker_file(f.filename)]
+        if len(frames) != len(te.stack):
+            te.stack = traceback.StackSummary.from_list(frames)
+            if not frames and hasattr(te, "exc_traceback"):
+                te.exc_traceback = None  # 3.8-3.10 print the header when this is set
+        _strip_worker_frames(te.__cause__, seen)
+        te = te.__context__
 
 
 def _innermost_user_frame(exc):
@@ -79,13 +88,12 @@ def _innermost_user_frame(exc):
     return None
 
 
-def describe(exc, trim=True):
+def describe(exc):
     """PythonError dict for an exception instance."""
-    tb = exc.__traceback__
-    if trim and tb is not None:
-        tb = trim_worker_frames(tb)
     try:
-        text = "".join(traceback.format_exception(type(exc), exc, tb))
+        te = traceback.TracebackException(type(exc), exc, exc.__traceback__)
+        _strip_worker_frames(te)
+        text = "".join(te.format())
     except Exception:  # a broken __str__ must not take the worker down
         text = "%s: <unprintable exception>\n" % type_name(type(exc))
     try:

@@ -422,8 +422,8 @@ class Exchange:
             outcome = "violation"
             error = errors.describe(exc) if exc is not None else _violation_error(self.violation)
             text = "WSGI violation (PEP 3333): %s\n" % self.violation
-            if exc is not None:
-                text += "\n" + error["traceback"]
+            if exc is not None and error["traceback"].startswith("Traceback"):
+                text += "\n" + error["traceback"]  # where in the app's code it happened
             parts = _error_page(self.rid, text)
             self.bytes_sent = len(parts[3])
         elif exc is not None:

@@ -265,6 +265,8 @@ class Worker:
             self.proc.wait(5)
         for t in self._readers:
             t.join(2)
+        self.proc.stdout.close()
+        self.proc.stderr.close()
         os.close(self.dump_fd)
         shutil.rmtree(self.dir, ignore_errors=True)
 
