@@ -276,6 +276,7 @@ export class Relay {
   private finish(summary: RelaySummary): void {
     if (this.finished) return;
     this.finished = true;
+    this.observer?.finished?.(this, summary);
     this.onDone(this, summary);
   }
 }

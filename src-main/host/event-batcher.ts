@@ -131,6 +131,13 @@ export class EventBatcher {
     this.schedule();
   }
 
+  /** Makes sure a flush comes within one interval (for events built lazily in `beforeFlush`). */
+  requestFlush(): void {
+    if (this.closed || this.subscribers.size === 0) return;
+    this.pending = true;
+    this.schedule();
+  }
+
   subscribe(listener: EventListener, options: SubscriberOptions = {}): () => void {
     const subscriber: Subscriber = {
       listener,
