@@ -13,6 +13,7 @@ Failures raise BootError with the protocol's stage: 'spec' (unparsable spec), 'i
 """
 
 import ast
+import os
 import sys
 
 from . import errors
@@ -43,6 +44,16 @@ def _dotted(node):
         return None
     names.append(node.id)
     return names[::-1]
+
+
+def _shadow_hint(module_name, filename):
+    """A module imported before the app (stdlib `site`, `code`...) hides the user's file."""
+    top = module_name.split(".")[0]
+    mine = [os.path.join(os.getcwd(), top + ".py"), os.path.join(os.getcwd(), top)]
+    if filename and not errors.is_user_file(filename) and any(os.path.exists(p) for p in mine):
+        return (" (%r was imported from %s, which shadows the project's own %s: rename it)"
+                % (module_name, filename, top))
+    return ""
 
 
 def parse_spec(spec):
@@ -98,7 +109,8 @@ def load_app(spec):
         except AttributeError:
             where = ".".join(path[:i]) if i else module_name
             raise BootError("attribute", _plain_error(
-                "AttributeError", "failed to find attribute %r in %r" % (name, where), filename))
+                "AttributeError", "failed to find attribute %r in %r%s"
+                % (name, where, _shadow_hint(module_name, filename)), filename))
     if args is not None:
         try:
             obj = obj(*args, **kwargs)

@@ -110,7 +110,10 @@ class LineWriter(io.TextIOBase):
     def _emit(self, lines):
         now = time.time()
         for line in lines:
-            send_log(self._channel, {"stream": self._stream, "text": line, "time": now})
+            # Giant lines (a dumped blob) go out in 64 KiB pieces: bounded frames.
+            for pos in range(0, max(len(line), 1), _MAX_PARTIAL):
+                send_log(self._channel, {"stream": self._stream,
+                                         "text": line[pos:pos + _MAX_PARTIAL], "time": now})
 
 
 class _BinaryAdapter(io.RawIOBase):

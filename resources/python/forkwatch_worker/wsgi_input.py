@@ -36,7 +36,9 @@ class RequestInput:
 
     def _more(self):
         """Append the next BODY frame to the buffer; False at the end of the body."""
-        if self._eof:
+        if self._eof or self._channel.current_rid != self._rid:
+            # (The second test: a stream kept past its request must not eat another
+            # request's body frames.)
             if self._gone:
                 raise ClientDisconnected("the client disconnected before sending the whole body")
             return False

@@ -279,6 +279,15 @@ def environ_dump(environ, start_response):
     out = [[k, v if isinstance(v, str) else repr(type(v))] for k, v in environ.items()]
     return [json.dumps(out).encode()]
 
+def threaded(environ, start_response):
+    import threading
+    def later():
+        time.sleep(0.2)
+        print("from a thread")
+    threading.Thread(target=later).start()
+    start_response("200 OK", [])
+    return [b"started"]
+
 def sys_exit(environ, start_response):
     sys.exit(7)
 
@@ -603,6 +612,14 @@ class ConsoleTests(WorkerTest):
         # Everything is LOG: nothing reached the raw pipes.
         self.assertEqual(bytes(self.worker.stdout), b"")
 
+    def test_thread_prints_outside_a_request_have_id_zero(self):
+        self.worker.idle_logs.clear()
+        self.assertEqual(self.get("/threaded").body, b"started")
+        time.sleep(0.4)
+        self.get("/hello")
+        self.assertEqual([(log["rid"], log["text"]) for log in self.worker.idle_logs],
+                         [(0, "from a thread")])
+
     def test_partial_line_flushed_before_end(self):
         r = self.get("/printer")
         kinds = [f[0] for f in r.frames]
@@ -705,6 +722,11 @@ class BootTests(unittest.TestCase):
         ftype, info, code, _ = self.boot({"app.py": HELLO}, spec="app:nothing")
         self.assertEqual((ftype, code, info["stage"]), (harness.BOOT_FAILED, 4, "attribute"))
         self.assertIn("nothing", info["message"])
+
+    def test_stdlib_name_clash_hint(self):
+        ftype, info, code, _ = self.boot({"site.py": HELLO}, spec="site")
+        self.assertEqual((ftype, code, info["stage"]), (harness.BOOT_FAILED, 4, "attribute"))
+        self.assertIn("shadows the project's own site", info["message"])
 
     def test_not_callable(self):
         ftype, info, code, _ = self.boot({"app.py": "app = 3\n"})
