@@ -202,7 +202,7 @@ export function createInspectorHost(options: InspectorHostOptions): InspectorHos
     },
     async exportHar(ids) {
       const records = ids ? ids.map((id) => store.get(id)).filter((found): found is ExchangeRecord => found !== undefined) : store.records();
-      return JSON.stringify(toHar(records));
+      return JSON.stringify({ log: toHar(records) });
     },
     async clear() {
       store.clear();
