@@ -7,6 +7,7 @@ import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type WebSocket from 'ws';
 import type { ExchangeSummary, InspectorSnapshot, WorkerStatus } from '../../../src-main/contract';
 import { rawExchange } from '../support/raw-http';
 import { waitFor } from '../support/servers';
@@ -26,7 +27,7 @@ function get(port: number, target: string, headers: Record<string, string> = {})
   });
 }
 
-async function refusal(url: string, options: ConstructorParameters<typeof import('ws').WebSocket>[2] = {}): Promise<number> {
+async function refusal(url: string, options: WebSocket.ClientOptions = {}): Promise<number> {
   try {
     await ReferenceClient.connect(url, options);
   } catch (error) {
@@ -277,6 +278,7 @@ describe('commands and events over the WebSocket', () => {
       const two = summaries.find((row) => row.url === '/two' && row.outcome === 'ok');
       return one && two ? { one, two } : undefined;
     }, 10_000, 'two exchanges');
+    if (!rows) throw new Error('unreachable');
     const record = await client.call('exchange', rows.one.id);
     expect(record).toMatchObject({ id: rows.one.id, method: 'GET', url: '/one?x=1', status: 200 });
     expect(await client.call('curl', rows.one.id)).toMatch(/^curl /);
