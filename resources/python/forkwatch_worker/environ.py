@@ -44,6 +44,10 @@ def make_static_keys(errors_stream):
         "wsgi.multiprocess": True,
         "wsgi.run_once": False,
         "wsgi.file_wrapper": FileWrapper,
+        # Extension (gunicorn, mod_wsgi, werkzeug): wsgi.input returns b"" at the end of the
+        # body, so it is safe to read without CONTENT_LENGTH (chunked uploads). Werkzeug
+        # hands the app an empty stream for such requests unless this is set.
+        "wsgi.input_terminated": True,
     }
 
 

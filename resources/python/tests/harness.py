@@ -168,7 +168,7 @@ class Worker:
     # -- requests -----------------------------------------------------------------------
 
     def start_request(self, environ=None, flags=0, body=None, method=None, path=None,
-                      headers=None):
+                      headers=None, chunked=False):
         env = list(BASE_ENVIRON)
         if method:
             env[0] = ("REQUEST_METHOD", method)
@@ -178,7 +178,10 @@ class Worker:
             env[3] = ("QUERY_STRING", q)
         if body is not None:
             flags |= HAS_BODY
-            env.insert(4, ("CONTENT_LENGTH", str(len(body))))
+            if chunked:  # what the master sends for Transfer-Encoding: chunked
+                env.append(("HTTP_TRANSFER_ENCODING", "chunked"))
+            else:
+                env.insert(4, ("CONTENT_LENGTH", str(len(body))))
         env.extend(headers or [])
         env.extend(environ or [])
         rid = self.next_rid

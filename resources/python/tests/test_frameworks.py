@@ -136,6 +136,11 @@ class FlaskTests(unittest.TestCase, FrameworkMixin):
             self.assertIn(b'"form":{"a":"1","b":"two"}', r.body.replace(b" ", b""))
             self.assertEqual(r.end["bytesRead"], len(body))
 
+            r = w.request(path="/echo", method="POST", body=body, flags=CAPTURE, chunked=True,
+                          headers=[("CONTENT_TYPE", "application/x-www-form-urlencoded")])
+            self.check_ok(r)  # no CONTENT_LENGTH: werkzeug reads it thanks to input_terminated
+            self.assertIn(b'"form":{"a":"1","b":"two"}', r.body.replace(b" ", b""))
+
             r = w.request(path="/stream", flags=CAPTURE)
             self.check_ok(r)
             self.assertEqual(r.body, b"chunk 0\nchunk 1\nchunk 2\n")

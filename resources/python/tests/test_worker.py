@@ -387,9 +387,9 @@ class BasicTests(WorkerTest):
         env = json.loads(r.body)
         keys = [k for k, _ in env]
         self.assertEqual(keys[:4], ["REQUEST_METHOD", "SCRIPT_NAME", "PATH_INFO", "QUERY_STRING"])
-        self.assertEqual(keys[-7:], ["wsgi.version", "wsgi.input", "wsgi.errors",
+        self.assertEqual(keys[-8:], ["wsgi.version", "wsgi.input", "wsgi.errors",
                                      "wsgi.multithread", "wsgi.multiprocess", "wsgi.run_once",
-                                     "wsgi.file_wrapper"])
+                                     "wsgi.file_wrapper", "wsgi.input_terminated"])
         self.assertEqual(dict(env)["HTTP_X_CUSTOM"], "caf\xe9")  # latin-1 round trip
 
     def test_capture_environ_and_calls(self):
