@@ -113,9 +113,13 @@ class Channel:
                 if ftype == REQUEST and payload:
                     return rid, payload[0], str(payload[1:], "latin-1")
                 # BODY/BODY_END of a request already answered: discard.
+            # SIGTERM while idle means "exit at once" (see lifecycle): the handler either
+            # runs before idle is set (then the shutdown test below sees it) or after (then
+            # it shuts the socket's read side and recv returns EOF).
+            self.idle = True
             if self.shutdown or self.eof:
+                self.idle = False
                 return None
-            self.idle = True  # SIGTERM now means "exit at once" (see lifecycle)
             try:
                 n = self._recv_into(self._view, RECV_SIZE)
             except OSError:
@@ -124,12 +128,13 @@ class Channel:
             if n == 0:
                 self.eof = True
                 return None
-            if n >= HEADER_SIZE and not self._rbuf:
+            if n > HEADER_SIZE and not self._rbuf:
                 length, ftype, rid = unpack_header(self._chunk)
                 if ftype == REQUEST and length + HEADER_SIZE == n:
                     self.stream_rid = rid
                     self.aborted_rid = None
-                    return rid, self._chunk[HEADER_SIZE], str(self._view[HEADER_SIZE + 1:n], "latin-1")
+                    text = str(self._view[HEADER_SIZE + 1:n], "latin-1")
+                    return rid, self._chunk[HEADER_SIZE], text
             self._ingest(n)
 
     def next_body(self, rid):

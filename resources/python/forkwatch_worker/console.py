@@ -93,6 +93,9 @@ class LineWriter(io.TextIOBase):
                 self._pending.discard(self)
         return len(text)
 
+    def reconfigure(self, **options):
+        """Accepted and ignored (some CLIs call sys.stdout.reconfigure(encoding=...))."""
+
     def writelines(self, lines):
         for line in lines:
             self.write(line)

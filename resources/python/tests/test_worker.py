@@ -870,6 +870,22 @@ class LifecycleTests(unittest.TestCase):
             self.assertEqual(r.outcome, "app-error")
             self.assertEqual(w.wait(), 7)
 
+    def test_thread_printing_never_corrupts_the_channel(self):
+        app = ('import threading, time\n'
+               'def spam():\n'
+               '    i = 0\n'
+               '    while True:\n'
+               '        i += 1\n'
+               '        print("spam", i)\n'
+               '        if i % 50 == 0: time.sleep(0.001)\n'
+               'threading.Thread(target=spam, daemon=True).start()\n' + HELLO)
+        with Worker({"app.py": app}) as w:
+            w.ready()
+            for _ in range(300):
+                r = w.request(body=b"x" * 3000, chunk=700)
+                self.assertEqual(r.body, b"Hello, World!")
+            self.assertTrue(all(log["text"].startswith("spam ") for log in w.idle_logs))
+
     def test_basic_config_still_works(self):
         app = ('import logging\nlogging.basicConfig(level=logging.INFO, format="BC %(message)s")\n'
                'log = logging.getLogger("x")\n'
