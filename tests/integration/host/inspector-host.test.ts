@@ -72,7 +72,7 @@ describe('inspector host', () => {
     const response = fetch(`${gateway.url}/?3`).then((r) => r.text());
     const pending = await waitFor(() => capture.store.summaries().find((row) => row.url === '/?3'), 10_000, 'the pending exchange');
     const busy = await events.waitFor(workersEvent((list) => list[0]?.state === 'busy' && (list[0].busyForMs ?? 0) >= 500), 'busy for 500 ms');
-    expect(busy[0].exchangeId).toBe(pending.id);
+    expect(busy[0].exchangeId).toBe(pending!.id);
     const stack = await host.commands.workerStack(busy[0].pid);
     expect(stack).toContain('sleeping_in_the_app');
     expect(await response).toBe('woke up');
