@@ -60,12 +60,24 @@ export interface ArbiterEvents {
 interface Worker {
   info: WorkerInfo;
   process: WorkerProcess;
+  /** The request the worker is running (the head of its channel). */
   relay: Relay | null;
+  /**
+   * Requests already written to the worker's channel behind `relay`, not started: the worker
+   * reads the next one the moment it answers, with no round trip through the master in between.
+   */
+  pipeline: Relay[];
   maxRequests: number;
   retireWhenIdle: boolean;
 }
 
 const TICK_MS = 100;
+/**
+ * Requests prefetched per busy worker when every worker is busy. One is enough to keep a
+ * worker from sleeping between requests; more would queue requests behind a slow one while
+ * another worker may free up first (head-of-line blocking).
+ */
+const PIPELINE_DEPTH = 1;
 const BACKOFF_MIN_MS = 100;
 const BACKOFF_MAX_MS = 10_000;
 
@@ -135,9 +147,46 @@ export class Arbiter extends EventEmitter<ArbiterEvents> {
       this.assign(worker, relay);
       return true;
     }
+    if (this.prefetch(relay)) return true;
     if (this.queue.length >= this.options.backlog) return false;
     this.queue.push(relay);
     return true;
+  }
+
+  /**
+   * Writes a request behind a busy worker's current one. Only bodyless requests, and only
+   * behind requests whose bodies are fully sent: frames on a channel are in stream order, and
+   * an unfinished upload must not wait behind, or in front of, another request.
+   */
+  private prefetch(relay: Relay): boolean {
+    if (relay.hasBody) return false;
+    let best: Worker | null = null;
+    for (const worker of this.workers.values()) {
+      if (
+        worker.info.state === 'busy' &&
+        worker.relay !== null &&
+        worker.pipeline.length < PIPELINE_DEPTH &&
+        !worker.retireWhenIdle &&
+        worker.info.generation === this.servingGeneration &&
+        worker.relay.bodySent &&
+        (best === null || worker.pipeline.length < best.pipeline.length)
+      ) {
+        best = worker;
+      }
+    }
+    if (!best) return false;
+    best.pipeline.push(relay);
+    relay.assign(best.process);
+    return true;
+  }
+
+  /** Puts never-started requests back at the front of the queue, then hands out what it can. */
+  private requeue(relays: Relay[]): void {
+    for (const relay of relays.reverse()) {
+      relay.unassign();
+      this.queue.unshift(relay);
+    }
+    while (this.idle.length && this.queue.length) this.assign(this.idle.pop()!, this.queue.shift()!);
   }
 
   /** Starts a new generation; the old one serves until the new one is ready (HUP). */
@@ -208,7 +257,7 @@ export class Arbiter extends EventEmitter<ArbiterEvents> {
     if (!timeoutMs) return;
     const now = performance.now();
     for (const worker of this.workers.values()) {
-      const started = worker.info.state === 'busy' || worker.info.state === 'stopping' ? worker.relay?.dispatchedAt : undefined;
+      const started = worker.info.state === 'busy' || worker.info.state === 'stopping' ? worker.relay?.startedAt : undefined;
       if (started === undefined || now - started < timeoutMs || worker.relay === null) continue;
       const relay = worker.relay;
       worker.relay = null;
@@ -264,6 +313,7 @@ export class Arbiter extends EventEmitter<ArbiterEvents> {
       },
       process,
       relay: null,
+      pipeline: [],
       maxRequests: this.options.maxRequests ? this.options.maxRequests + jitter : 0,
       retireWhenIdle: false,
     };
@@ -323,6 +373,8 @@ export class Arbiter extends EventEmitter<ArbiterEvents> {
     removeFrom(this.idle, worker);
     worker.relay?.lost(reason === 'timeout' ? 'timeout' : 'crash', { exit: status });
     worker.relay = null;
+    // The worker never started these (it runs one request at a time): safe to send elsewhere.
+    if (worker.pipeline.length) this.requeue(worker.pipeline.splice(0));
     this.emit('worker-exited', { ...worker.info }, exit);
     if (this.stopping) return;
     if (previous === 'booting') this.onBootExit(worker, status);
@@ -368,11 +420,17 @@ export class Arbiter extends EventEmitter<ArbiterEvents> {
   }
 
   private assign(worker: Worker, relay: Relay): void {
+    this.activate(worker, relay);
+    relay.assign(worker.process);
+  }
+
+  /** Makes `relay` the request the worker is running (it was just sent, or prefetched earlier). */
+  private activate(worker: Worker, relay: Relay): void {
     worker.relay = relay;
+    relay.start();
     worker.info.requestId = relay.id;
     worker.info.requestStartedAt = Date.now();
     this.setState(worker, 'busy');
-    relay.assign(worker.process);
   }
 
   /** Called by the gateway when a relay ends, however it ended. */
@@ -386,6 +444,12 @@ export class Arbiter extends EventEmitter<ArbiterEvents> {
     worker.info.served += 1;
     worker.info.requestId = null;
     worker.info.requestStartedAt = null;
+    const next = worker.pipeline.shift();
+    if (next) {
+      this.activate(worker, next);
+      this.topUp(worker);
+      return;
+    }
     if (worker.info.state === 'stopping') return;
     if (worker.maxRequests && worker.info.served >= worker.maxRequests) {
       this.retire(worker, 'max requests');
@@ -397,6 +461,19 @@ export class Arbiter extends EventEmitter<ArbiterEvents> {
       return;
     }
     this.becomeIdle(worker);
+  }
+
+  /** Refills a busy worker's prefetch from the queue. */
+  private topUp(worker: Worker): void {
+    while (worker.pipeline.length < PIPELINE_DEPTH && this.queue.length && !this.queue[0].hasBody && !worker.retireWhenIdle && worker.info.state === 'busy') {
+      const relay = this.queue.shift()!;
+      if (relay.clientGone) {
+        relay.cancelQueued();
+        continue;
+      }
+      worker.pipeline.push(relay);
+      relay.assign(worker.process);
+    }
   }
 
   private becomeIdle(worker: Worker): void {
@@ -411,6 +488,7 @@ export class Arbiter extends EventEmitter<ArbiterEvents> {
     }
     if (relay) {
       this.assign(worker, relay);
+      this.topUp(worker);
       return;
     }
     this.setState(worker, 'idle');

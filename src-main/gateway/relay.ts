@@ -59,6 +59,9 @@ export class Relay {
   clientGone = false;
   finished = false;
   dispatchedAt = 0;
+  /** When the worker began running it: the clock --timeout measures. */
+  startedAt = 0;
+  private bodyEnded = false;
   private headStatus = 0;
   private headReason = '';
   private headHeaders: string[] | null = null;
@@ -96,13 +99,33 @@ export class Relay {
     return (this.res as unknown as { _header?: string | null })._header ?? '';
   }
 
-  /** Hands the request to a worker: REQUEST, then the body as it arrives (unless 100-continue). */
+  get hasBody(): boolean {
+    return (this.flags & RequestFlags.HAS_BODY) !== 0;
+  }
+
+  /** True once the whole request body is on the worker's channel (or there is none). */
+  get bodySent(): boolean {
+    return !this.hasBody || this.bodyEnded;
+  }
+
+  /** Writes the request to a worker's channel: REQUEST, then the body as it arrives (unless 100-continue). */
   assign(worker: WorkerProcess): void {
     this.worker = worker;
     this.dispatchedAt = performance.now();
     this.observer?.dispatched?.(this, worker);
     worker.send(MasterFrame.REQUEST, this.id, encodeRequest(this.flags, this.environ));
-    if (this.flags & RequestFlags.HAS_BODY && !(this.flags & RequestFlags.EXPECT_CONTINUE)) this.pumpBody();
+    if (this.hasBody && !(this.flags & RequestFlags.EXPECT_CONTINUE)) this.pumpBody();
+  }
+
+  /** The worker starts running it now (at once, or after the request it was prefetched behind). */
+  start(): void {
+    this.startedAt = performance.now();
+  }
+
+  /** Takes back a prefetched request its worker never started (the worker died). */
+  unassign(): void {
+    this.worker = null;
+    this.startedAt = 0;
   }
 
   frame(frame: Frame): void {
@@ -190,10 +213,12 @@ export class Relay {
     };
     const onEnd = () => {
       cleanup();
+      this.bodyEnded = true;
       worker.send(MasterFrame.BODY_END, this.id, Uint8Array.of(0));
     };
     const onAbort = () => {
       cleanup();
+      this.bodyEnded = true;
       worker.send(MasterFrame.BODY_END, this.id, Uint8Array.of(1));
     };
     const cleanup = () => {
@@ -267,7 +292,8 @@ export class Relay {
   private onClientGone(): void {
     this.clientGone = true;
     this.heldChunk = null;
-    if (this.worker) {
+    // A prefetched request the worker has not started gets no ABORT: it runs, unseen, later.
+    if (this.worker && this.startedAt) {
       this.worker.resumeOutput();
       this.worker.send(MasterFrame.ABORT, this.id);
     }

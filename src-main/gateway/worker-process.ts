@@ -44,6 +44,9 @@ export interface WorkerProcessEvents {
   exit: [WorkerExit];
 }
 
+/** How long a dead worker's channel may take to hand over its last frames. */
+const CHANNEL_DRAIN_MS = 1000;
+
 /** How long a stack dump may go quiet before it is considered complete. */
 const STACK_DUMP_QUIET_MS = 30;
 
@@ -98,7 +101,17 @@ export class WorkerProcess extends EventEmitter<WorkerProcessEvents> {
         this.emit('exit', this.exited);
         resolve(this.exited);
       };
-      this.child.once('exit', onExit);
+      // SIGCHLD can overtake the last frames still unread on the channel (an END just sent):
+      // report the exit only once the channel is drained, so no finished request looks lost.
+      this.child.once('exit', (code, signal) => {
+        if (this.channel.closed || this.channel.destroyed) return onExit(code, signal);
+        const timer = setTimeout(() => onExit(code, signal), CHANNEL_DRAIN_MS);
+        this.channel.once('close', () => {
+          clearTimeout(timer);
+          onExit(code, signal);
+        });
+        this.channel.resume();
+      });
       // spawn failure (python not found): no 'exit' follows, so report it as one.
       this.child.once('error', () => onExit(127, null));
     });

@@ -16,7 +16,17 @@ async function captured(app: string, options: Parameters<typeof createCapture>[1
 
 /** The completed record of the newest exchange whose url matches. */
 async function recorded(capture: Capture, url: string): Promise<ExchangeRecord> {
-  return waitFor(() => capture.store.records().findLast((record) => record.url === url && record.outcome !== 'pending'), 10_000, `exchange ${url}`);
+  const found = await waitFor(() => capture.store.records().findLast((record) => record.url === url && record.outcome !== 'pending'), 10_000, `exchange ${url}`);
+  return found!;
+}
+
+/** The record `id` once it completed. */
+async function completed(capture: Capture, id: number): Promise<ExchangeRecord> {
+  const found = await waitFor(() => {
+    const record = capture.store.get(id);
+    return record && record.outcome !== 'pending' ? record : undefined;
+  }, 10_000, `exchange #${id}`);
+  return found!;
 }
 
 const text = (base64: string) => Buffer.from(base64, 'base64').toString('utf8');
@@ -187,8 +197,8 @@ describe('capture details', () => {
       bodyBase64: Buffer.from('second').toString('base64'),
       environ: { REMOTE_ADDR: '203.0.113.9', 'wsgi.url_scheme': 'https' },
     });
-    const same = await waitFor(() => capture.store.get(sameId)?.outcome === 'ok' && capture.store.get(sameId));
-    const edited = await waitFor(() => capture.store.get(editedId)?.outcome === 'ok' && capture.store.get(editedId));
+    const same = await completed(capture, sameId);
+    const edited = await completed(capture, editedId);
     expect(same.replayOf).toBe(original.id);
     expect(JSON.parse(text(same.responseBody.base64)).__body__).toBe('first');
     const echoed = JSON.parse(text(edited.responseBody.base64)) as Record<string, string>;
