@@ -3,6 +3,7 @@
  */
 import { USAGE, parseServeArgs } from './args';
 import { createLogger } from './log';
+import { attachInspector } from './inspector';
 import { handleSignals, logArbiterEvents, prepare } from './serve';
 
 export async function main(argv: string[]): Promise<number> {
@@ -18,18 +19,32 @@ export async function main(argv: string[]): Promise<number> {
   const log = createLogger();
   const config = parsed.config;
   let gateway;
+  let inspector;
   try {
-    gateway = prepare(config, log);
+    const prepared = prepare(config, log);
+    gateway = prepared.gateway;
     logArbiterEvents(gateway, log, config.accessLog);
+    inspector = attachInspector(gateway, config, prepared);
     await gateway.start();
   } catch (error) {
     log.error(`App failed to load: ${(error as Error).message}`);
     return 4;
   }
   // Signal handlers first: whoever reads "Listening at" may signal at once (SIGTTIN's default stops us).
-  const stopped = new Promise<number>((resolve) => handleSignals(gateway, log, resolve));
+  const stopped = new Promise<number>((resolve) =>
+    handleSignals(gateway, log, async (code) => {
+      const recorded = await inspector.close().catch((error: Error) => {
+        log.error(`Could not write ${config.record}: ${error.message}`);
+        return null;
+      });
+      if (recorded) log.info(`Recorded ${inspector.capture.store.size} exchanges to ${recorded}`);
+      resolve(code);
+    }),
+  );
   log.info(`Listening at: ${gateway.url} (${process.pid})`);
   log.info(`Using worker: sync, ${config.workers} workers: ${gateway.arbiter.list().map((w) => w.pid).join(', ')}`);
+  const uiUrl = await inspector.startUi();
+  if (uiUrl) log.info(`Inspector: ${uiUrl}`);
   return stopped;
 }
 

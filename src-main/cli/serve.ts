@@ -10,13 +10,13 @@ import type { Logger } from './log';
 export const VERSION = '0.1.0';
 
 /** Builds the gateway for a project (not started yet: attach listeners, then `start()`). */
-export function prepare(config: ServeConfig, log: Logger): Gateway {
+export function prepare(config: ServeConfig, log: Logger): { gateway: Gateway; app: string; python: string } {
   const app = resolveAppSpec(config.projectDir, config.app);
   const python = resolvePython(config.projectDir, config.python);
   log.info(`Starting forkwatch ${VERSION}`);
   log.info(`Serving ${app} from ${config.projectDir} with ${python}`);
 
-  return createGateway({
+  const gateway = createGateway({
     projectDir: config.projectDir,
     app,
     python,
@@ -37,6 +37,7 @@ export function prepare(config: ServeConfig, log: Logger): Gateway {
       requestBody: config.limitRequestBody,
     },
   });
+  return { gateway, app, python };
 }
 
 /** Wires the arbiter's events to the log, the way gunicorn reports its workers. */
@@ -61,12 +62,9 @@ export function logArbiterEvents(gateway: Gateway, log: Logger, accessLog: boole
   arbiter.on('reload-failed', ({ reason }) => log.error(`Reload failed, the previous generation keeps serving: ${reason}`));
   arbiter.on('scaled', ({ from, to }) => log.info(`Workers: ${from} -> ${to}`));
 
-  gateway.observer = {
-    ...gateway.observer,
-    log: (relay, record) => {
-      const stream = record.stream === 'stdout' ? process.stdout : process.stderr;
-      stream.write(`[${relay.worker?.pid ?? '?'}] ${record.text}\n`);
-    },
+  gateway.onLog = (relay, record) => {
+    const stream = record.stream === 'stdout' ? process.stdout : process.stderr;
+    stream.write(`[${relay.worker?.pid ?? '?'}] ${record.text}\n`);
   };
   if (accessLog) {
     gateway.onFinished = (relay, summary) => {
@@ -92,13 +90,16 @@ export function logArbiterEvents(gateway: Gateway, log: Logger, accessLog: boole
 /** gunicorn's signals: HUP reload, TTIN/TTOU +/-1 worker, TERM graceful stop, INT quick stop. */
 export function handleSignals(gateway: Gateway, log: Logger, onStopped: (code: number) => void): void {
   const { arbiter } = gateway;
-  let stopping = false;
+  let stoppingSince = 0;
   const stop = (graceful: boolean) => {
-    if (stopping) {
+    if (stoppingSince) {
+      // A terminal's Ctrl-C reaches the whole process group, and `npm start` forwards it too:
+      // only a second, deliberate signal forces the exit.
+      if (Date.now() - stoppingSince < 1000) return;
       log.warn('Forced exit');
       process.exit(1);
     }
-    stopping = true;
+    stoppingSince = Date.now();
     log.info(graceful ? 'Handling signal: term; stopping gracefully' : 'Handling signal: int; stopping now');
     gateway.close(graceful).then(
       () => {

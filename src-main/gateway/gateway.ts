@@ -9,7 +9,7 @@ import type { Socket } from 'node:net';
 import { Arbiter, type ArbiterOptions } from './arbiter';
 import { buildEnviron } from './environ';
 import { DEFAULT_LIMITS, checkDeclaredBody, checkHead, maxHeaderSizeFor, type RequestLimits } from './limits';
-import { RequestFlags } from './protocol';
+import { RequestFlags, type LogRecord } from './protocol';
 import { Relay, type RelayObserver, type RelaySummary } from './relay';
 
 export interface GatewayOptions extends Omit<ArbiterOptions, 'spawn'> {
@@ -41,6 +41,8 @@ export interface Gateway {
   readonly server: http.Server;
   /** Set before requests arrive to see every exchange (the inspector's capture). */
   observer: RelayObserver | null;
+  /** The app's output during a request (print, stderr, wsgi.errors, logging), for the console. */
+  onLog: ((relay: Relay, record: LogRecord) => void) | null;
   /** Called once per finished request, for the access log. */
   onFinished: ((relay: Relay, summary: RelaySummary) => void) | null;
   /** Asks for capture in workers' END frames from now on. */
@@ -73,6 +75,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     arbiter,
     server,
     observer: null,
+    onLog: null,
     onFinished: null,
     async start() {
       await arbiter.start();
@@ -139,7 +142,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       delete environ.HTTP_X_FORKWATCH_REPLAY;
       Object.assign(environ, replay.environ);
     }
-    const relay = new Relay(nextRequestId, req, res, environ, flags, onRelayDone, gateway.observer, limits.requestBody);
+    const relay = new Relay(nextRequestId, req, res, environ, flags, onRelayDone, gateway.observer, limits.requestBody, gateway.onLog);
     if (replay) relay.replay = { of: replay.of, nonce: replay.nonce };
     relay.announce();
     if (violation) {

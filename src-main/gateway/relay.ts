@@ -83,6 +83,8 @@ export class Relay {
     private readonly observer: RelayObserver | null,
     /** Largest body to pass on (0: no limit); a chunked body has no declared size to check up front. */
     private readonly bodyLimit = 0,
+    /** Where the app's output during this request goes besides the observer (the console). */
+    private readonly onLog: ((relay: Relay, record: LogRecord) => void) | null = null,
   ) {
     res.once('close', () => {
       if (!res.writableFinished && !this.finished) this.onClientGone();
@@ -143,9 +145,12 @@ export class Relay {
         if (!this.clientGone) this.res.writeContinue();
         this.pumpBody();
         return;
-      case WorkerFrame.LOG:
-        this.observer?.log?.(this, JSON.parse(frame.payload.toString('utf8')) as LogRecord);
+      case WorkerFrame.LOG: {
+        const record = JSON.parse(frame.payload.toString('utf8')) as LogRecord;
+        this.observer?.log?.(this, record);
+        this.onLog?.(this, record);
         return;
+      }
     }
   }
 
