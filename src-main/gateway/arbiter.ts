@@ -49,9 +49,9 @@ export interface ArbiterEvents {
   'boot-failed': [WorkerInfo, BootFailure];
   /** A worker's console line outside any request. */
   console: [WorkerInfo, { stream: 'stdout' | 'stderr'; text: string }];
-  'reload-started': [{ generation: number }];
-  'reload-finished': [{ generation: number; ms: number }];
-  'reload-failed': [{ generation: number; failure: BootFailure | null; reason: string }];
+  'reload-started': [{ generation: number; changedFiles: string[] }];
+  'reload-finished': [{ generation: number; ms: number; changedFiles: string[] }];
+  'reload-failed': [{ generation: number; failure: BootFailure | null; reason: string; changedFiles: string[] }];
   scaled: [{ from: number; to: number }];
   /** The first generation could not boot: the app cannot be served. */
   halted: [{ failure: BootFailure | null; reason: string }];
@@ -90,7 +90,7 @@ export class Arbiter extends EventEmitter<ArbiterEvents> {
   /** The generation that new requests go to. */
   private servingGeneration = 0;
   /** The generation being booted by a reload, if any. */
-  private pendingGeneration: { generation: number; startedAt: number } | null = null;
+  private pendingGeneration: { generation: number; startedAt: number; changedFiles: string[] } | null = null;
   private generationCounter = 1;
   private backoffMs = 0;
   private nextSpawnAt = 0;
@@ -106,7 +106,7 @@ export class Arbiter extends EventEmitter<ArbiterEvents> {
   /** Boots the first generation; resolves once every worker has imported the app. */
   start(): Promise<void> {
     const generation = this.generationCounter;
-    this.pendingGeneration = { generation, startedAt: Date.now() };
+    this.pendingGeneration = { generation, startedAt: Date.now(), changedFiles: [] };
     return new Promise((resolve, reject) => {
       const onFinished = () => {
         cleanup();
@@ -190,13 +190,15 @@ export class Arbiter extends EventEmitter<ArbiterEvents> {
   }
 
   /** Starts a new generation; the old one serves until the new one is ready (HUP). */
-  reload(): void {
+  reload(changedFiles: string[] = []): void {
     if (this.stopping) return;
     this.generationCounter += 1;
-    this.pendingGeneration = { generation: this.generationCounter, startedAt: Date.now() };
+    // A reload during a reload supersedes it: the half-booted generation is never promoted.
+    if (this.pendingGeneration && this.servingGeneration !== 0) this.killGeneration(this.pendingGeneration.generation, 'superseded');
+    this.pendingGeneration = { generation: this.generationCounter, startedAt: Date.now(), changedFiles };
     this.backoffMs = 0;
     this.nextSpawnAt = 0;
-    this.emit('reload-started', { generation: this.generationCounter });
+    this.emit('reload-started', { generation: this.generationCounter, changedFiles });
     this.tick();
   }
 
@@ -342,14 +344,14 @@ export class Arbiter extends EventEmitter<ArbiterEvents> {
     if (pending && worker.info.generation === pending.generation) {
       worker.info.state = 'idle';
       const booted = this.liveOf(pending.generation).filter((w) => w.info.state === 'idle');
-      if (booted.length >= this.target) this.promote(pending.generation, pending.startedAt);
+      if (booted.length >= this.target) this.promote(pending);
       return;
     }
     this.becomeIdle(worker);
   }
 
   /** The new generation is ready: it takes all new requests, the old one finishes and leaves. */
-  private promote(generation: number, startedAt: number): void {
+  private promote({ generation, startedAt, changedFiles }: { generation: number; startedAt: number; changedFiles: string[] }): void {
     this.pendingGeneration = null;
     this.servingGeneration = generation;
     this.bootFailure = null;
@@ -360,7 +362,7 @@ export class Arbiter extends EventEmitter<ArbiterEvents> {
     for (const worker of this.workers.values()) {
       if (worker.info.generation === generation && worker.info.state === 'idle') this.becomeIdle(worker);
     }
-    this.emit('reload-finished', { generation, ms: Date.now() - startedAt });
+    this.emit('reload-finished', { generation, ms: Date.now() - startedAt, changedFiles });
   }
 
   private onExit(worker: Worker, status: WorkerExit): void {
@@ -387,6 +389,7 @@ export class Arbiter extends EventEmitter<ArbiterEvents> {
    * backs off exponentially until the code is fixed.
    */
   private onBootExit(worker: Worker, status: WorkerExit): void {
+    if (worker.info.lastExit?.reason === 'superseded') return;
     const appError = status.code === ExitCode.APP_LOAD_ERROR || status.code === ExitCode.WORKER_BOOT_ERROR;
     const reason = this.bootFailure
       ? `${this.bootFailure.type}: ${this.bootFailure.message}`
@@ -401,7 +404,7 @@ export class Arbiter extends EventEmitter<ArbiterEvents> {
         this.emit('halted', { failure: this.bootFailure, reason });
         return;
       }
-      this.emit('reload-failed', { generation: pending.generation, failure: this.bootFailure, reason });
+      this.emit('reload-failed', { generation: pending.generation, failure: this.bootFailure, reason, changedFiles: pending.changedFiles });
       return;
     }
     if (appError || status.code !== 0) {
@@ -410,10 +413,10 @@ export class Arbiter extends EventEmitter<ArbiterEvents> {
     }
   }
 
-  private killGeneration(generation: number): void {
+  private killGeneration(generation: number, reason = 'reload failed'): void {
     for (const worker of this.workers.values()) {
       if (worker.info.generation === generation) {
-        worker.info.lastExit = { code: null, signal: 'SIGKILL', reason: 'reload failed' };
+        worker.info.lastExit = { code: null, signal: 'SIGKILL', reason };
         worker.process.kill('SIGKILL');
       }
     }

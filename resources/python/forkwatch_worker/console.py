@@ -18,6 +18,7 @@ import io
 import json
 import threading
 import time
+from threading import get_ident
 
 from .channel import MasterGone
 from .protocol import LOG, pack_header
@@ -44,7 +45,7 @@ class LineWriter(io.TextIOBase):
         self._stream = stream
         self._fd = fd
         self._pending = pending  # shared set of writers holding a partial line
-        self._partial = ""
+        self._partials = {}  # thread id -> text after the last newline
         self._lock = threading.Lock()
         self.buffer = _BinaryAdapter(self)
 
@@ -77,19 +78,23 @@ class LineWriter(io.TextIOBase):
             text = str(text)
         if not text:
             return 0
+        # Partial lines are kept per thread: print() writes its pieces one by one, and two
+        # threads printing at once must not splice their lines together.
+        tid = get_ident()
+        partials = self._partials
         with self._lock:
-            if "\n" in text:
-                lines = (self._partial + text).split("\n")
-                self._partial = lines.pop()
+            rest = partials.pop(tid, "") + text
+            if "\n" in rest:
+                lines = rest.split("\n")
+                rest = lines.pop()
                 self._emit(lines)
-            else:
-                self._partial += text
-                if len(self._partial) > _MAX_PARTIAL:
-                    self._emit([self._partial])
-                    self._partial = ""
-            if self._partial:
+            elif len(rest) > _MAX_PARTIAL:
+                self._emit([rest])
+                rest = ""
+            if rest:
+                partials[tid] = rest
                 self._pending.add(self)
-            else:
+            elif not partials:
                 self._pending.discard(self)
         return len(text)
 
@@ -103,12 +108,20 @@ class LineWriter(io.TextIOBase):
     def flush(self):
         """Keeps lines whole: partial lines go out at the end of the request."""
 
-    def flush_partial(self):
+    def flush_partial(self, all_threads=False):
+        """Send the calling thread's partial line (end of request), or every thread's (exit)."""
         with self._lock:
-            if self._partial:
-                self._emit([self._partial])
-                self._partial = ""
-            self._pending.discard(self)
+            partials = self._partials
+            if all_threads:
+                rests = list(partials.values())
+                partials.clear()
+            else:
+                rest = partials.pop(get_ident(), "")
+                rests = [rest] if rest else []
+            if rests:
+                self._emit(rests)
+            if not partials:
+                self._pending.discard(self)
 
     def _emit(self, lines):
         now = time.time()
@@ -151,7 +164,12 @@ class Console:
         sys_module.stdout = self.stdout
         sys_module.stderr = self.stderr
 
-    def flush_partial(self):
-        # Called at the end of every request: usually `pending` is empty and this is one test.
+    def flush_partial(self, all_threads=False):
+        # Called at the end of every request, by the serving thread (the response code
+        # tests `pending` first, so usually this is not even called).
         for writer in list(self.pending):
-            writer.flush_partial()
+            writer.flush_partial(all_threads)
+
+    def flush_all(self):
+        """At exit: every thread's partial line."""
+        self.flush_partial(all_threads=True)

@@ -69,7 +69,7 @@ def main(argv, parent_pid=None):
         log_handler.install(channel)
         # Registered first, so it runs last: lines the app prints in its own atexit
         # handlers still go out.
-        atexit.register(console.flush_partial)
+        atexit.register(console.flush_all)
     except Exception:
         sys.__stderr__.write("forkwatch worker: cannot start:\n" + traceback.format_exc())
         return EXIT_WORKER_BOOT_ERROR
@@ -80,7 +80,7 @@ def main(argv, parent_pid=None):
         except boot.BootError as exc:
             failure = dict(exc.info)
             failure["stage"] = exc.stage
-            console.flush_partial()
+            console.flush_all()
             channel.send_frame(BOOT_FAILED, 0, _json(failure))
             return EXIT_APP_LOAD_ERROR
         channel.send_frame(READY, 0, _json({
@@ -94,5 +94,5 @@ def main(argv, parent_pid=None):
     except MasterGone:
         pass  # nobody left to talk to: exit quietly
     finally:
-        console.flush_partial()
+        console.flush_all()
     return EXIT_OK

@@ -9,6 +9,7 @@ written to a temp dir.
 
 import json
 import os
+import re
 import signal
 import sys
 import time
@@ -881,10 +882,16 @@ class LifecycleTests(unittest.TestCase):
                'threading.Thread(target=spam, daemon=True).start()\n' + HELLO)
         with Worker({"app.py": app}) as w:
             w.ready()
+            logs = []
             for _ in range(300):
                 r = w.request(body=b"x" * 3000, chunk=700)
                 self.assertEqual(r.body, b"Hello, World!")
-            self.assertTrue(all(log["text"].startswith("spam ") for log in w.idle_logs))
+                logs += r.logs
+            logs += w.idle_logs
+            self.assertGreater(len(logs), 100)
+            # Whole lines only: the request-end flush must not cut the thread's lines.
+            bad = [log["text"] for log in logs if not re.match(r"spam \d+$", log["text"])]
+            self.assertEqual(bad, [])
 
     def test_basic_config_still_works(self):
         app = ('import logging\nlogging.basicConfig(level=logging.INFO, format="BC %(message)s")\n'
