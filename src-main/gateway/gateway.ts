@@ -25,6 +25,11 @@ export interface GatewayOptions extends Omit<ArbiterOptions, 'spawn'> {
   env?: NodeJS.ProcessEnv;
   /** Seconds an idle keep-alive connection stays open. */
   keepAlive?: number;
+  /**
+   * When new code fails to import on reload: `keep` serves the previous generation (default),
+   * `serve` answers every request with the traceback page until the code is fixed (werkzeug-like).
+   */
+  reloadErrors?: 'keep' | 'serve';
 }
 
 /** The header an inspector replay carries: "<token> <replayed id> <nonce> <base64url JSON environ overrides>". */
@@ -59,6 +64,15 @@ export function createGateway(options: GatewayOptions): Gateway {
   });
 
   const sockets = new Set<Socket>();
+  let importErrorPage: string | null = null;
+  if (options.reloadErrors === 'serve') {
+    arbiter.on('reload-failed', ({ failure, reason, changedFiles }) => {
+      importErrorPage = renderImportErrorPage(failure?.traceback ?? reason, changedFiles);
+    });
+    arbiter.on('reload-finished', () => {
+      importErrorPage = null;
+    });
+  }
   let nextRequestId = 0;
   let captureFlag = options.capture ? RequestFlags.CAPTURE : 0;
 
@@ -150,6 +164,10 @@ export function createGateway(options: GatewayOptions): Gateway {
       relay.reject(violation.status, `${http.STATUS_CODES[violation.status]}: ${violation.reason}`);
       return;
     }
+    if (importErrorPage !== null) {
+      relay.reject(500, importErrorPage);
+      return;
+    }
     if (!arbiter.dispatch(relay)) {
       relay.reject(503, 'Service Unavailable: all workers are busy and the backlog is full', ['Retry-After', '1']);
     }
@@ -204,4 +222,10 @@ export function parseReplayHeader(value: string, token: string): { of: number; n
     }
   }
   return { of: Number(of), nonce, environ };
+}
+
+/** The page `--reload-errors serve` answers with while the new code cannot be imported. */
+export function renderImportErrorPage(traceback: string, changedFiles: string[]): string {
+  const changed = changedFiles.length ? ` after ${changedFiles.join(', ')} changed` : '';
+  return `Internal Server Error: the app failed to import${changed}.\nFix the code and save: the server reloads by itself.\n\n${traceback.trimEnd()}`;
 }
