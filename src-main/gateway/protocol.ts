@@ -134,8 +134,12 @@ export interface Finding {
 
 /** What the worker saw, sent only when the request had the CAPTURE flag. */
 export interface RequestCapture {
-  /** Every environ key in order; non-str values as `<type name>`. */
-  environ: [string, string][];
+  /**
+   * The keys the worker added after the master's REQUEST pairs (wsgi.version, wsgi.input ...),
+   * in order, non-str values as `<type name>`: the master's pairs followed by these are the
+   * environ exactly as the app received it, without sending the strings back.
+   */
+  environExtra: [string, string][];
   startResponse: StartResponseCall[];
   usedWrite: boolean;
   /** Sizes of the chunks the app produced, in order (write() calls and yielded items). */

@@ -13,15 +13,29 @@ def _text(value):
     return value if type(value) is str else repr(value)
 
 
+#: The keys this worker adds after the master's (all str) ones, per wsgi.input type: the
+#: same for every request, so it is computed once, not per request (capture is hot too).
+_EXTRA_BY_INPUT = {}
+
+
+def _environ_extra(environ):
+    """The non-str keys the worker added, in order, as [key, "<type name>"]."""
+    input_type = type(environ["wsgi.input"])
+    extra = _EXTRA_BY_INPUT.get(input_type)
+    if extra is None:
+        extra = [[key, "<%s>" % type(value).__name__]
+                 for key, value in environ.items() if type(value) is not str]
+        _EXTRA_BY_INPUT[input_type] = extra
+    return extra
+
+
 class Capture:
-    __slots__ = ("environ", "start_calls", "used_write", "chunk_sizes", "findings", "close_called")
+    __slots__ = ("environ_extra", "start_calls", "used_write", "chunk_sizes", "findings", "close_called")
 
     def __init__(self, environ):
-        # Snapshot at call time: what the server handed the app, before the app adds keys.
-        self.environ = [
-            [key, value if type(value) is str else "<%s>" % type(value).__name__]
-            for key, value in environ.items()
-        ]
+        # The environ as handed to the app is the master's REQUEST pairs (the master keeps
+        # them) followed by these worker-added keys: together, every key in order.
+        self.environ_extra = _environ_extra(environ)
         self.start_calls = []
         self.used_write = False
         self.chunk_sizes = []
@@ -51,7 +65,7 @@ class Capture:
 
     def to_json(self):
         return {
-            "environ": self.environ,
+            "environExtra": self.environ_extra,
             "startResponse": self.start_calls,
             "usedWrite": self.used_write,
             "chunkSizes": self.chunk_sizes,

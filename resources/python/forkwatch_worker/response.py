@@ -289,7 +289,7 @@ class Exchange:
             result = app(environ, self.start_response)
             kind = type(result)
             if kind is list or kind is tuple:
-                if (self.capture is None and self.status is not None
+                if (self.status is not None
                         and self.violation is None and self.channel.aborted_rid != self.rid
                         and self._send_sequence(result)):
                     return
@@ -325,6 +325,9 @@ class Exchange:
             body = b"".join(chunks)
         size = len(body)
         rid = self.rid
+        capture = self.capture
+        if capture is not None and (self.headers_sent or self.cl != size or not 0 < size <= MAX_BODY_FRAME):
+            return False  # the general path records the Content-Length findings
         if self.headers_sent or self.cl != size or not 0 < size <= MAX_BODY_FRAME:
             # The general case: Content-Length to add, to enforce or found short, a body
             # split into several frames, or headers already out through write().
@@ -344,7 +347,12 @@ class Exchange:
             short = False
         if self.console.pending:
             self.console.flush_partial()
-        end = _END_OK % (self.input.bytes_read, self.bytes_sent, b"true" if short else b"false")
+        if capture is None:
+            end = _END_OK % (self.input.bytes_read, self.bytes_sent, b"true" if short else b"false")
+        else:
+            capture.chunk_sizes.extend([len(chunk) for chunk in chunks])
+            end = _dumps({"outcome": "ok", "bytesRead": self.input.bytes_read, "bytesSent": self.bytes_sent,
+                          "short": short, "capture": capture.to_json()}).encode("utf-8")
         parts.append(pack_header(len(end), END, rid))
         parts.append(end)
         self.channel.send_parts(parts, size)

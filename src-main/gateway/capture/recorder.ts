@@ -57,7 +57,8 @@ export function createCapture(gateway: Gateway, options: CaptureOptions = {}): C
         remoteAddress: relay.environ.REMOTE_ADDR,
         timings: { accepted: 0 },
         requestHeaders,
-        environ: Object.entries(relay.environ),
+        // Filled in when the worker reports the keys it added (see RequestCapture.environExtra).
+        environ: [],
         requestBody: { size: 0, truncated: false, base64: '' },
         requestBytesRead: 0,
         startResponse: [],
@@ -136,7 +137,7 @@ export function createCapture(gateway: Gateway, options: CaptureOptions = {}): C
       if (end.error) record.error = end.error;
       const captured = end.capture;
       if (captured) {
-        record.environ = captured.environ;
+        record.environ = Object.entries(relay.environ).concat(captured.environExtra);
         record.startResponse = captured.startResponse;
         record.usedWrite = captured.usedWrite;
         record.responseChunks = captured.chunkSizes;
