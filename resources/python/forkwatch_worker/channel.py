@@ -51,7 +51,7 @@ class Channel:
         self._rbuf = bytearray()  # bytes of a frame that is not complete yet
         self.frames = deque()  # complete frames (type, request id, payload) not yet consumed
         self.stream_rid = 0  # id of the last REQUEST seen in stream order
-        self.aborted_rid = None  # set when ABORT for stream_rid arrived
+        self.aborted_rid = None  # set when ABORT for current_rid arrived (ids are unique)
         self.shutdown = False  # SHUTDOWN arrived: exit after the current request
         self.eof = False
         self.idle = False  # True only while blocked waiting for the next REQUEST
@@ -87,11 +87,14 @@ class Channel:
                 payload = bytes(view[pos + HEADER_SIZE:stop])
                 pos = stop
                 if ftype == REQUEST:
+                    # The master may prefetch the next request while this one runs: a REQUEST
+                    # seen here says nothing about an ABORT for the one being served.
                     self.stream_rid = rid
-                    self.aborted_rid = None
                 elif ftype == ABORT:
                     # Handled here, not queued, so poll() sees it behind unread BODY frames.
-                    if rid == self.stream_rid:
+                    # Only the request being served can be aborted; a late ABORT for one
+                    # already answered is stale.
+                    if rid == self.current_rid:
                         self.aborted_rid = rid
                     continue
                 elif ftype == SHUTDOWN:
@@ -132,7 +135,6 @@ class Channel:
                 length, ftype, rid = unpack_header(self._chunk)
                 if ftype == REQUEST and length + HEADER_SIZE == n:
                     self.stream_rid = rid
-                    self.aborted_rid = None
                     text = str(self._view[HEADER_SIZE + 1:n], "latin-1")
                     return rid, self._chunk[HEADER_SIZE], text
             self._ingest(n)
