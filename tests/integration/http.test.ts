@@ -182,6 +182,21 @@ describe('app errors and response bodies', () => {
     expect(again).toMatch(/^HTTP\/1\.1 200/);
   });
 
+  it("calls close() on disconnect even with the next request prefetched behind it", async () => {
+    const g = await appGateway('closing');
+    const port = Number(new URL(g.url).port);
+    const dir = mkdtempSync(path.join(tmpdir(), 'fw-close-'));
+    const first = path.join(dir, 'first');
+    const second = path.join(dir, 'second');
+    // The first streams for ~10 s; the second, sent while the only worker is busy, is
+    // prefetched onto its channel behind the first.
+    const streaming = rawExchange(port, `GET /?${first} HTTP/1.1\r\nHost: x\r\n\r\n`, (t) => t.length > 100_000);
+    const queued = rawExchange(port, `GET /?${second} HTTP/1.1\r\nHost: x\r\n\r\n`, (t) => t.length > 1000, 20_000);
+    await streaming;
+    await waitFor(() => existsSync(first), 10_000, 'close() of the first');
+    expect(await queued).toMatch(/^HTTP\/1\.1 200/);
+  });
+
   it('passes a wsgiref.validate.validator-wrapped app with no violation', async () => {
     const g = await appGateway('validated');
     for (const init of [{}, { method: 'POST', body: 'payload' }, { method: 'HEAD' }] as RequestInit[]) {
