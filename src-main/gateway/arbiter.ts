@@ -8,7 +8,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { ExitCode, type BootFailure, type ReadyInfo } from './protocol';
-import { WorkerProcess, type WorkerExit, type WorkerSpawnOptions } from './worker-process';
+import { WorkerProcess, type WorkerExit, type WorkerHandle, type WorkerSpawnOptions } from './worker-process';
 import type { Relay } from './relay';
 
 export type WorkerState = 'booting' | 'idle' | 'busy' | 'stopping' | 'dead';
@@ -28,6 +28,11 @@ export interface WorkerInfo {
 
 export interface ArbiterOptions {
   spawn: Omit<WorkerSpawnOptions, 'env'> & { env?: NodeJS.ProcessEnv };
+  /**
+   * Starts one worker of a generation. Default: spawn a fresh interpreter (WorkerProcess).
+   * A preloading zygote forks instead (one import per generation instead of one per worker).
+   */
+  createWorker?: (generation: number) => WorkerHandle;
   workers: number;
   /** Seconds a request may run before its worker is killed (0: never). */
   timeout: number;
@@ -59,7 +64,7 @@ export interface ArbiterEvents {
 
 interface Worker {
   info: WorkerInfo;
-  process: WorkerProcess;
+  process: WorkerHandle;
   /** The request the worker is running (the head of its channel). */
   relay: Relay | null;
   /**
@@ -299,7 +304,7 @@ export class Arbiter extends EventEmitter<ArbiterEvents> {
   }
 
   private spawnWorker(generation: number): void {
-    const process = new WorkerProcess(this.options.spawn);
+    const process = this.options.createWorker ? this.options.createWorker(generation) : new WorkerProcess(this.options.spawn);
     process.generation = generation;
     const jitter = this.options.maxRequestsJitter ? Math.floor(Math.random() * (this.options.maxRequestsJitter + 1)) : 0;
     const worker: Worker = {

@@ -15,7 +15,7 @@ import {
   type LogRecord,
   type RequestEnd,
 } from './protocol';
-import type { WorkerProcess } from './worker-process';
+import type { WorkerHandle } from './worker-process';
 
 /** Why a request ended without a normal END from its worker. */
 export type LostReason = 'timeout' | 'crash' | 'stopped';
@@ -39,7 +39,7 @@ export interface RelaySummary extends LostDetail {
 /** Hooks for whoever records exchanges; every member is optional and off the hot path when unset. */
 export interface RelayObserver {
   accepted?(relay: Relay): void;
-  dispatched?(relay: Relay, worker: WorkerProcess): void;
+  dispatched?(relay: Relay, worker: WorkerHandle): void;
   requestBody?(relay: Relay, chunk: Buffer): void;
   start?(relay: Relay, status: string, headers: string[]): void;
   responseBody?(relay: Relay, chunk: Buffer): void;
@@ -54,7 +54,7 @@ const STATUS_TEXT: Record<LostReason, [number, string]> = {
 };
 
 export class Relay {
-  worker: WorkerProcess | null = null;
+  worker: WorkerHandle | null = null;
   /** Set when the client went away; frames still arrive until the worker's END. */
   clientGone = false;
   finished = false;
@@ -111,7 +111,7 @@ export class Relay {
   }
 
   /** Writes the request to a worker's channel: REQUEST, then the body as it arrives (unless 100-continue). */
-  assign(worker: WorkerProcess): void {
+  assign(worker: WorkerHandle): void {
     this.worker = worker;
     this.dispatchedAt = performance.now();
     this.observer?.dispatched?.(this, worker);

@@ -57,7 +57,27 @@ export interface FrameSink {
   batchEnd(): void;
 }
 
-export class WorkerProcess extends EventEmitter<WorkerProcessEvents> {
+/**
+ * What the arbiter and relays need of a worker, however it was started: spawned by the master
+ * (WorkerProcess) or forked by a preloaded zygote. Emits the WorkerProcessEvents.
+ */
+export interface WorkerHandle extends EventEmitter<WorkerProcessEvents> {
+  readonly pid: number;
+  generation: number;
+  sink: FrameSink | null;
+  readonly alive: boolean;
+  send(type: number, requestId: number, payload?: Uint8Array): boolean;
+  sendRaw(frame: Buffer): boolean;
+  onceDrained(callback: () => void): void;
+  pauseOutput(): void;
+  resumeOutput(): void;
+  dumpStack(waitMs?: number): Promise<string>;
+  stop(graceMs: number): Promise<WorkerExit>;
+  kill(signal?: NodeJS.Signals): void;
+  waitForExit(): Promise<WorkerExit>;
+}
+
+export class WorkerProcess extends EventEmitter<WorkerProcessEvents> implements WorkerHandle {
   /** Set by the owner before the first request. */
   sink: FrameSink | null = null;
   readonly child: ChildProcess;
