@@ -1,0 +1,36 @@
+/** React hooks over the exchanges store; the filtered view joins the filters store here. */
+import { useMemo } from 'react';
+import type { ExchangeSummary } from '@contract';
+import { useFilter } from '../filters/hooks';
+import { useExchangesStore } from './store';
+import * as sel from './selectors';
+
+export const useRowsVersion = () => useExchangesStore(sel.selectVersion);
+export const useLastId = () => useExchangesStore(sel.selectLastId);
+export const useTotalRows = () => useExchangesStore(sel.selectTotal);
+
+/** One row by id; re-renders when that row object is replaced. */
+export function useRow(id: number | null): ExchangeSummary | undefined {
+  return useExchangesStore(useMemo(() => sel.selectRow(id), [id]));
+}
+
+/**
+ * The rows passing the filter. `version` changes whenever the rows do, also when `rows` is
+ * the same (mutated) array: key effects and memos on it.
+ */
+export function useVisibleRows(): { rows: readonly ExchangeSummary[]; version: number } {
+  const filter = useFilter();
+  const version = useRowsVersion();
+  const select = useMemo(() => sel.createVisibleRowsSelector(), []);
+  const rows = select(useExchangesStore.getState(), filter);
+  return { rows, version };
+}
+
+export function useRecentForWorker(pid: number | null, limit = 20): ExchangeSummary[] {
+  const version = useRowsVersion();
+  return useMemo(
+    () => (pid === null ? [] : sel.selectRecentForWorker(useExchangesStore.getState(), pid, limit)),
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [pid, limit, version],
+  );
+}
