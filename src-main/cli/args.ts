@@ -26,6 +26,11 @@ export interface ServeConfig {
   ui: boolean;
   record?: string;
   reload: boolean;
+  /** --reload-include / --reload-exclude globs (.gitignore syntax), repeatable. */
+  reloadInclude: string[];
+  reloadExclude: string[];
+  /** When reloaded code fails to import: keep serving the old code, or serve the traceback. */
+  reloadErrors: 'keep' | 'serve';
   accessLog: boolean;
 }
 
@@ -52,7 +57,11 @@ Options:
   --no-access-log            do not print the access log
   --ui                       serve the inspector UI in the browser and print its URL
   --record FILE.har          write every captured exchange to FILE.har on shutdown
-  --reload                   restart workers when project files change
+  --reload                   restart workers when project files change (*.py, templates, config)
+  --reload-include GLOB      also reload on these files (.gitignore syntax, repeatable)
+  --reload-exclude GLOB      never reload on these files or folders (repeatable)
+  --reload-errors keep|serve when new code fails to import: keep serving the old code
+                             (default), or answer with the traceback until it is fixed
   -h, --help                 show this help
 
 Signals: HUP reload, TTIN/TTOU one worker more/less, TERM graceful stop, INT quick stop.`;
@@ -85,6 +94,9 @@ export function parseServeArgs(argv: string[], cwd = process.cwd()): ParseResult
         ui: { type: 'boolean' },
         record: { type: 'string' },
         reload: { type: 'boolean' },
+        'reload-include': { type: 'string', multiple: true },
+        'reload-exclude': { type: 'string', multiple: true },
+        'reload-errors': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -121,6 +133,9 @@ export function parseServeArgs(argv: string[], cwd = process.cwd()): ParseResult
       ui: values.ui ?? false,
       record: values.record,
       reload: values.reload ?? false,
+      reloadInclude: values['reload-include'] ?? [],
+      reloadExclude: values['reload-exclude'] ?? [],
+      reloadErrors: oneOf('--reload-errors', values['reload-errors'], ['keep', 'serve'] as const, 'keep'),
     };
     if (config.rootPath && !config.rootPath.startsWith('/')) throw new Error('--root-path must start with "/"');
     return { ok: true, config };
@@ -138,6 +153,12 @@ export function parseBind(bind: string): { host: string; port: number } {
   if (port > 65535) throw new Error(`--bind port ${port} is out of range`);
   if (/^\d+$/.test(bind)) return { host: '127.0.0.1', port: Number(bind) };
   return { host, port };
+}
+
+function oneOf<T extends string>(flag: string, value: string | undefined, allowed: readonly T[], fallback: T): T {
+  if (value === undefined) return fallback;
+  if (!(allowed as readonly string[]).includes(value)) throw new Error(`${flag} takes ${allowed.join(' or ')}, not "${value}"`);
+  return value as T;
 }
 
 function count(flag: string, value: string | undefined, fallback: number, min = 0): number {

@@ -5,6 +5,7 @@ import { USAGE, parseServeArgs } from './args';
 import { createLogger } from './log';
 import { attachInspector } from './inspector';
 import { handleSignals, logArbiterEvents, prepare } from './serve';
+import { createReloader } from '../gateway/reload';
 
 export async function main(argv: string[]): Promise<number> {
   const parsed = parseServeArgs(argv);
@@ -23,16 +24,27 @@ export async function main(argv: string[]): Promise<number> {
   try {
     const prepared = prepare(config, log);
     gateway = prepared.gateway;
-    logArbiterEvents(gateway, log, config.accessLog);
+    logArbiterEvents(gateway, log, config.accessLog, config.reloadErrors);
     inspector = attachInspector(gateway, config, prepared);
     await gateway.start();
   } catch (error) {
     log.error(`App failed to load: ${(error as Error).message}`);
     return 4;
   }
+  // --reload: watch once the app is served (a change during the boot is in the first generation).
+  const reloader = config.reload
+    ? createReloader({
+        projectDir: config.projectDir,
+        arbiter: gateway.arbiter,
+        include: config.reloadInclude,
+        exclude: config.reloadExclude,
+        onError: (error) => log.warn(`Reloader: ${error.message}`),
+      })
+    : null;
   // Signal handlers first: whoever reads "Listening at" may signal at once (SIGTTIN's default stops us).
   const stopped = new Promise<number>((resolve) =>
     handleSignals(gateway, log, async (code) => {
+      await reloader?.close();
       const recorded = await inspector.close().catch((error: Error) => {
         log.error(`Could not write ${config.record}: ${error.message}`);
         return null;
@@ -43,6 +55,10 @@ export async function main(argv: string[]): Promise<number> {
   );
   log.info(`Listening at: ${gateway.url} (${process.pid})`);
   log.info(`Using worker: sync, ${config.workers} workers: ${gateway.arbiter.list().map((w) => w.pid).join(', ')}`);
+  if (reloader) {
+    await reloader.ready;
+    log.info(`Watching ${config.projectDir} for changes (--reload)`);
+  }
   const uiUrl = await inspector.startUi();
   if (uiUrl) log.info(`Inspector: ${uiUrl}`);
   return stopped;

@@ -6,6 +6,7 @@ import { formatAccessLine } from '../gateway/access-log';
 import { resolveAppSpec, resolvePython } from '../gateway/project';
 import type { ServeConfig } from './args';
 import type { Logger } from './log';
+import { describeChanges } from '../gateway/reload/describe';
 
 export const VERSION = '0.1.0';
 
@@ -30,6 +31,7 @@ export function prepare(config: ServeConfig, log: Logger): { gateway: Gateway; a
     maxRequestsJitter: config.maxRequestsJitter,
     backlog: config.backlog,
     capture: config.capture,
+    reloadErrors: config.reloadErrors,
     limits: {
       requestLine: config.limitRequestLine,
       requestFields: config.limitRequestFields,
@@ -41,7 +43,7 @@ export function prepare(config: ServeConfig, log: Logger): { gateway: Gateway; a
 }
 
 /** Wires the arbiter's events to the log, the way gunicorn reports its workers. */
-export function logArbiterEvents(gateway: Gateway, log: Logger, accessLog: boolean): void {
+export function logArbiterEvents(gateway: Gateway, log: Logger, accessLog: boolean, reloadErrors: 'keep' | 'serve' = 'keep'): void {
   const { arbiter } = gateway;
   arbiter.on('worker-spawned', (worker) => log.info(`Booting worker with pid: ${worker.pid} (generation ${worker.generation})`));
   arbiter.on('worker-exited', (worker, exit) => {
@@ -55,11 +57,21 @@ export function logArbiterEvents(gateway: Gateway, log: Logger, accessLog: boole
   });
   arbiter.on('boot-failed', (worker, failure) => log.error(`Worker ${worker.pid} failed to load the app:\n${failure.traceback.trimEnd()}`));
   arbiter.on('console', (worker, line) => (line.stream === 'stderr' ? process.stderr : process.stdout).write(`[${worker.pid}] ${line.text}\n`));
-  arbiter.on('reload-started', ({ generation }) => log.info(`Reloading: starting generation ${generation}`));
-  arbiter.on('reload-finished', ({ generation, ms }) => {
-    if (generation > 1) log.info(`Reloaded: generation ${generation} serving after ${ms} ms`);
+  arbiter.on('reload-started', ({ generation, changedFiles }) =>
+    log.info(changedFiles.length ? `Reloading: ${describeChanges(changedFiles)} changed (generation ${generation})` : `Reloading: starting generation ${generation}`),
+  );
+  arbiter.on('reload-finished', ({ generation, ms, changedFiles }) => {
+    if (generation <= 1) return;
+    log.info(changedFiles.length ? `Reloaded in ${ms} ms: ${describeChanges(changedFiles)} changed (generation ${generation})` : `Reloaded: generation ${generation} serving after ${ms} ms`);
   });
-  arbiter.on('reload-failed', ({ reason }) => log.error(`Reload failed, the previous generation keeps serving: ${reason}`));
+  arbiter.on('reload-failed', ({ reason, failure, changedFiles }) => {
+    // A SyntaxError's message already names the file and line; an ImportError's does not.
+    const known = failure?.lineno !== undefined && reason.includes(`line ${failure.lineno}`);
+    const where = failure?.filename && !known ? ` (${failure.filename}${failure.lineno ? `, line ${failure.lineno}` : ''})` : '';
+    const after = changedFiles.length ? ` after ${describeChanges(changedFiles)} changed` : '';
+    const meanwhile = reloadErrors === 'serve' ? 'answering with the traceback until it is fixed' : 'the previous generation keeps serving';
+    log.error(`Reload failed${after}, ${meanwhile}: ${reason}${where}`);
+  });
   arbiter.on('scaled', ({ from, to }) => log.info(`Workers: ${from} -> ${to}`));
 
   gateway.onLog = (relay, record) => {
