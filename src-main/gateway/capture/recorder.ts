@@ -24,7 +24,7 @@ interface Pending {
 
 export function createCapture(gateway: Gateway, options: CaptureOptions = {}): Capture {
   const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
-  const store = createRingStore(options.storeLimits);
+  const store = createRingStore(options.storeLimits, materialize, deferredBytes);
   const byRequestId = new Map<number, number>();
   const replayWaiters = new Map<string, (id: number) => void>();
   let nextId = 1;
@@ -37,10 +37,6 @@ export function createCapture(gateway: Gateway, options: CaptureOptions = {}): C
       if (mode !== 'on') return;
       const req = relay.req;
       const id = nextId++;
-      const requestHeaders: [string, string][] = [];
-      for (let i = 0; i < req.rawHeaders.length; i += 2) {
-        if (req.rawHeaders[i].toLowerCase() !== REPLAY_HEADER) requestHeaders.push([req.rawHeaders[i], req.rawHeaders[i + 1]]);
-      }
       const record: ExchangeRecord = {
         id,
         method: req.method ?? '',
@@ -56,8 +52,8 @@ export function createCapture(gateway: Gateway, options: CaptureOptions = {}): C
         httpVersion: req.httpVersion,
         remoteAddress: relay.environ.REMOTE_ADDR,
         timings: { accepted: 0 },
-        requestHeaders,
-        // Filled in when the worker reports the keys it added (see RequestCapture.environExtra).
+        // Heavy fields (headers, environ, bodies as base64) are built on first read: see materialize().
+        requestHeaders: [],
         environ: [],
         requestBody: { size: 0, truncated: false, base64: '' },
         requestBytesRead: 0,
@@ -77,7 +73,8 @@ export function createCapture(gateway: Gateway, options: CaptureOptions = {}): C
       }
       relay.tag = { record, requestBody: new BodyBuffer(bodyLimit), responseBody: new BodyBuffer(bodyLimit), acceptedAt: performance.now() } satisfies Pending;
       byRequestId.set(relay.id, id);
-      store.put(record);
+      // A pending row only matters to a live UI; without one, the record goes in once, complete.
+      if (store.listening) store.put(record);
     },
     dispatched(relay, worker) {
       const pending = relay.tag as Pending | null;
@@ -126,29 +123,29 @@ export function createCapture(gateway: Gateway, options: CaptureOptions = {}): C
     record.status = summary.status;
     record.outcome = summary.outcome === 'stopped' ? 'rejected' : summary.outcome;
     record.responseSize = summary.bytesSent;
-    record.requestBody = pending.requestBody.capture();
-    record.responseBody = pending.responseBody.capture();
-    const wire = parseWireHead(relay.wireHead);
-    record.responseStatus = wire.status;
-    record.responseHeaders = wire.headers;
     const end = summary.end;
+    const captured = end?.capture;
     if (end) {
       record.requestBytesRead = end.bytesRead;
       if (end.error) record.error = end.error;
-      const captured = end.capture;
       if (captured) {
-        record.environ = Object.entries(relay.environ).concat(captured.environExtra);
         record.startResponse = captured.startResponse;
         record.usedWrite = captured.usedWrite;
         record.responseChunks = captured.chunkSizes;
         record.findings = captured.findings;
         record.findingCount = captured.findings.length;
-        const appHeaders = new Set(captured.startResponse.at(-1)?.headers.map(([name]) => name.toLowerCase()));
-        record.serverAddedHeaders = wire.headers.map(([name]) => name).filter((name) => !appHeaders.has(name.toLowerCase()));
       }
     }
     if (summary.exit) record.workerExit = summary.exit;
     if (summary.stack !== undefined) record.stack = summary.stack;
+    deferMaterialize(record, {
+      rawHeaders: relay.req.rawHeaders,
+      environ: relay.environ,
+      environExtra: captured?.environExtra ?? null,
+      wireHead: relay.wireHead,
+      requestBody: pending.requestBody,
+      responseBody: pending.responseBody,
+    });
   };
 
   const applyMode = (next: CaptureMode) => {
@@ -212,4 +209,63 @@ function sendReplay(gateway: Gateway, original: ExchangeRecord, edits: ReplayEdi
     });
     request.end(body);
   });
+}
+
+/** What a completed record still needs to build its heavy fields, kept until it is first read. */
+interface RawParts {
+  rawHeaders: string[];
+  environ: Record<string, string>;
+  environExtra: [string, string][] | null;
+  wireHead: string;
+  requestBody: BodyBuffer;
+  responseBody: BodyBuffer;
+}
+
+/**
+ * Most records are never opened: building their header lists, environ pairs and base64 bodies
+ * per request would cost the gateway more than the request itself. They are built once, on the
+ * first read (store.get / records), from the raw parts kept here.
+ */
+const deferred = new WeakMap<ExchangeRecord, RawParts>();
+
+function deferMaterialize(record: ExchangeRecord, parts: RawParts): void {
+  deferred.set(record, parts);
+  // Sizes are known now, so the store can account for them before anything is built.
+  record.requestBody = parts.requestBody.sizeOnly();
+  record.responseBody = parts.responseBody.sizeOnly();
+}
+
+/** Builds the deferred fields of a record (idempotent). */
+export function materialize(record: ExchangeRecord): ExchangeRecord {
+  const parts = deferred.get(record);
+  if (!parts) return record;
+  deferred.delete(record);
+  const headers: [string, string][] = [];
+  for (let i = 0; i < parts.rawHeaders.length; i += 2) {
+    if (parts.rawHeaders[i].toLowerCase() !== REPLAY_HEADER) headers.push([parts.rawHeaders[i], parts.rawHeaders[i + 1]]);
+  }
+  record.requestHeaders = headers;
+  const environ = Object.entries(parts.environ);
+  record.environ = parts.environExtra ? environ.concat(parts.environExtra) : environ;
+  const wire = parseWireHead(parts.wireHead);
+  record.responseStatus = wire.status;
+  record.responseHeaders = wire.headers;
+  if (parts.environExtra) {
+    const appHeaders = new Set(record.startResponse.at(-1)?.headers.map(([name]) => name.toLowerCase()));
+    record.serverAddedHeaders = wire.headers.map(([name]) => name).filter((name) => !appHeaders.has(name.toLowerCase()));
+  }
+  record.requestBody = parts.requestBody.capture();
+  record.responseBody = parts.responseBody.capture();
+  return record;
+}
+
+/** Bytes a record's deferred parts hold (the store's budget counts them before they are built). */
+export function deferredBytes(record: ExchangeRecord): number {
+  const parts = deferred.get(record);
+  if (!parts) return 0;
+  // Bodies are counted as the base64 they become.
+  let bytes = parts.wireHead.length + Math.ceil(((parts.requestBody.keptBytes + parts.responseBody.keptBytes) * 4) / 3);
+  for (let i = 0; i < parts.rawHeaders.length; i++) bytes += parts.rawHeaders[i].length + 8;
+  for (const key in parts.environ) bytes += key.length + parts.environ[key].length + 16;
+  return bytes;
 }

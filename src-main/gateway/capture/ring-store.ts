@@ -37,7 +37,16 @@ export function summarize(record: ExchangeRecord): ExchangeSummary {
   return summary;
 }
 
-export function createRingStore(limits: Partial<StoreLimits> = {}): ExchangeStore {
+/**
+ * @param materialize builds a record's deferred fields on first read (the recorder defers the
+ *   costly ones); identity by default.
+ * @param pendingBytes bytes a record holds in parts not built yet, for the byte budget.
+ */
+export function createRingStore(
+  limits: Partial<StoreLimits> = {},
+  materialize: (record: ExchangeRecord) => ExchangeRecord = (record) => record,
+  pendingBytes: (record: ExchangeRecord) => number = () => 0,
+): ExchangeStore {
   const resolved: StoreLimits = { ...DEFAULT_STORE_LIMITS, ...limits };
   const records = new Map<number, { record: ExchangeRecord; bytes: number }>();
   const listeners = new Set<Partial<StoreEvents>>();
@@ -62,11 +71,17 @@ export function createRingStore(limits: Partial<StoreLimits> = {}): ExchangeStor
     get size() {
       return records.size;
     },
-    get: (id) => records.get(id)?.record,
+    get listening() {
+      return listeners.size > 0;
+    },
+    get(id) {
+      const entry = records.get(id);
+      return entry && materialize(entry.record);
+    },
     summaries: () => [...records.values()].map((entry) => summarize(entry.record)),
-    records: () => [...records.values()].map((entry) => entry.record),
+    records: () => [...records.values()].map((entry) => materialize(entry.record)),
     put(record) {
-      const size = recordBytes(record);
+      const size = recordBytes(record) + pendingBytes(record);
       const previous = records.get(record.id);
       if (previous) bytes -= previous.bytes;
       records.set(record.id, { record, bytes: size });

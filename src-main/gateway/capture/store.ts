@@ -24,6 +24,8 @@ export interface ExchangeStore {
   /** Approximate bytes held. */
   readonly bytes: number;
   readonly size: number;
+  /** True while someone listens (a UI): then pending rows are worth publishing. */
+  readonly listening: boolean;
   get(id: number): ExchangeRecord | undefined;
   /** Summaries in id order (oldest first). */
   summaries(): ExchangeSummary[];

@@ -19,6 +19,15 @@ export class BodyBuffer {
     this.kept += piece.length;
   }
 
+  get keptBytes(): number {
+    return this.kept;
+  }
+
+  /** Size and truncation without the bytes (before the record is materialized). */
+  sizeOnly(): BodyCapture {
+    return { size: this.total, truncated: this.total > this.kept, base64: '' };
+  }
+
   capture(): BodyCapture {
     return {
       size: this.total,
