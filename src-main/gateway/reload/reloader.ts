@@ -78,24 +78,32 @@ export function createReloader(options: ReloaderOptions): Reloader {
 
   // A folder holding pyvenv.cfg is a virtualenv, whatever its name (env/, .env3/, py312/):
   // thousands of .py files that change only when pip runs.
-  const virtualenvs = new Map<string, boolean>();
+  const virtualenvs = new Set<string>();
   const isVirtualenv = (dir: string) => {
-    let known = virtualenvs.get(dir);
-    if (known === undefined) {
-      known = existsSync(path.join(dir, 'pyvenv.cfg'));
-      virtualenvs.set(dir, known);
+    if (virtualenvs.has(dir)) return true;
+    // Not cached when absent: `python -m venv` may be about to write it.
+    if (!existsSync(path.join(dir, 'pyvenv.cfg'))) return false;
+    virtualenvs.add(dir);
+    return true;
+  };
+  const inVirtualenv = (absolute: string) => {
+    if (!virtualenvs.size) return false;
+    for (let dir = path.dirname(absolute); dir.length > projectDir.length; dir = path.dirname(dir)) {
+      if (virtualenvs.has(dir)) return true;
     }
-    return known;
+    return false;
   };
 
   const ignored = (absolute: string, stats?: Stats): boolean => {
     if (absolute === projectDir) return false;
     const parent = path.dirname(absolute);
     // Without stats chokidar is only asking in passing: prune by the folder it is in.
-    if (parent !== projectDir && (!matcher.watchesDir(parent) || virtualenvs.get(parent))) return true;
+    if (parent !== projectDir && (!matcher.watchesDir(parent) || inVirtualenv(absolute))) return true;
     if (!stats) return false;
     if (stats.isDirectory()) return !matcher.watchesDir(absolute) || isVirtualenv(absolute);
     if (stats.isSymbolicLink()) return !matcher(absolute) && !matcher.watchesDir(absolute);
+    // pyvenv.cfg is tracked so that a virtualenv created in the project is seen (then dropped).
+    if (path.basename(absolute) === 'pyvenv.cfg') return false;
     // Files that can never reload get no watch of their own (inotify watches are a limited
     // resource); their folder's watch still reports them if they are renamed into a match.
     return !matcher(absolute);
@@ -117,13 +125,14 @@ export function createReloader(options: ReloaderOptions): Reloader {
     if (path.basename(absolute) === 'pyvenv.cfg') {
       // `python -m venv X` inside the project: stop watching X before pip fills it.
       const dir = path.dirname(absolute);
-      if (dir !== projectDir && !virtualenvs.get(dir) && existsSync(absolute)) {
-        virtualenvs.set(dir, true);
-        watcher.unwatch(dir);
+      if (dir !== projectDir && !virtualenvs.has(dir) && existsSync(absolute)) {
+        virtualenvs.add(dir);
+        const inside = Object.keys(watcher.getWatched()).filter((watched) => watched.startsWith(dir + path.sep));
+        watcher.unwatch([dir, ...inside]);
       }
       return;
     }
-    if (matcher(absolute)) debouncer.push(relative(absolute));
+    if (matcher(absolute) && !inVirtualenv(absolute)) debouncer.push(relative(absolute));
   };
 
   const watcher: FSWatcher = watch(projectDir, {
