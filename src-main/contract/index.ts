@@ -10,6 +10,5 @@ export * from './inspector';
 /** The name under which the preload script exposes the API on `window`. */
 export const BRIDGE_KEY = 'forkwatch';
 
-/** The API the preload script exposes to the renderer as `window.forkwatch` (filled by the IPC transport). */
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
-export interface ForkwatchApi {}
+/** The API the preload script exposes to the renderer as `window.forkwatch`: see bridge.ts. */
+export type { DesktopApi, ForkwatchApi } from './bridge';
