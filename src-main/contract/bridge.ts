@@ -9,18 +9,25 @@
  */
 import type { InspectorClient } from './inspector';
 
-/** Native things only the desktop shell can do. The renderer must work without them. */
+/**
+ * Native things only the desktop shell can do. The renderer must work without them (browser
+ * mode has no `window.forkwatch`), e.g. `window.forkwatch?.openFolder`.
+ *
+ * Opening a project reloads the window onto it: the page that asked is replaced, boots anew,
+ * subscribes and takes a snapshot of the new project. So a `true` is rarely seen; `false` is.
+ */
 export interface DesktopApi {
   /**
-   * Shows the native Open Folder dialog. Resolves true when a folder was chosen: the shell then
-   * stops the current project and reloads the window onto the new one. False when cancelled.
+   * Shows the native Open Folder dialog and opens the folder chosen in place of the current
+   * project. Resolves false when cancelled or when the folder cannot be served (the shell shows
+   * why in a native dialog; the current project stays open).
    */
   openFolder(): Promise<boolean>;
-  /** Recently opened project folders, most recent first (the open one included). */
+  /** Recently opened project folders, most recent first (the open one first). */
   recentProjects(): Promise<string[]>;
   /**
-   * Opens one of the folders `recentProjects()` returned (the shell refuses any other path).
-   * Resolves true when it switches to it (the window then reloads).
+   * Opens one of the folders `recentProjects()` returned; the shell refuses any other path
+   * (rejects with "not a recent project"). Resolves as openFolder does.
    */
   openRecent(folder: string): Promise<boolean>;
 }

@@ -1,8 +1,8 @@
 import type { MenuItemConstructorOptions } from 'electron';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi, type Mock } from 'vitest';
 import { buildMenuTemplate, menuLabel, type MenuActions, type MenuState } from '../../../src-main/electron/menu';
 
-function actions(): MenuActions & Record<keyof MenuActions, ReturnType<typeof vi.fn>> {
+function actions(): { [K in keyof MenuActions]: Mock<MenuActions[K]> } {
   return {
     openFolder: vi.fn(),
     openRecent: vi.fn(),
