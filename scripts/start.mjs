@@ -1,6 +1,7 @@
 // `npm start [-- FOLDER [serve options]]`: builds the app, then opens the Forkwatch window on
-// FOLDER (default: resources/examples/hello). Without an Electron binary or a display, it
-// serves the same UI in the browser instead: `forkwatch serve FOLDER --ui`.
+// FOLDER (default: resources/examples/hello). Without an Electron binary or a display, it says
+// so in one line and serves the same UI in the browser instead: `forkwatch serve FOLDER --ui`,
+// which prints the inspector's URL (`Inspector: http://127.0.0.1:PORT/?token=...`).
 //
 // Never downloads Electron: the project installs with ignore-scripts (see .npmrc).
 
@@ -10,6 +11,7 @@ import { constants } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findElectronBinary, hasDisplay } from './electron-binary.mjs';
+import { planLaunch } from './launch-plan.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -46,14 +48,6 @@ function run(command, args) {
   });
 }
 
-const args = process.argv.slice(2);
-// npm runs scripts from the package root; INIT_CWD is where the user typed `npm start`.
-const userCwd = process.env.INIT_CWD ?? process.cwd();
-const folder =
-  args[0] !== undefined && !args[0].startsWith('-')
-    ? path.resolve(userCwd, /** @type {string} */ (args.shift()))
-    : path.join(root, 'resources/examples/hello');
-
 const electronVite = path.join(
   path.dirname(createRequire(import.meta.url).resolve('electron-vite/package.json')),
   'bin/electron-vite.js',
@@ -61,18 +55,17 @@ const electronVite = path.join(
 let code = await run(process.execPath, [electronVite, 'build']);
 if (code !== 0) process.exit(code);
 
-const electron = findElectronBinary();
-if (electron.found && hasDisplay()) {
-  // The project folder is the app: package.json "main" is the built out/main/index.js.
-  const flags = [];
-  // Chromium refuses to run as root with its OS sandbox on (containers, CI).
-  if (process.platform === 'linux' && process.getuid?.() === 0) flags.push('--no-sandbox');
-  code = await run(electron.path, [...flags, root, folder, ...args]);
-} else {
-  const line = electron.found
-    ? 'Electron cannot open a window here (no display): falling back to browser mode.'
-    : `Electron binary is not available (${electron.reason}): falling back to browser mode.`;
-  process.stdout.write(line + '\n');
-  code = await run(process.execPath, [path.join(root, 'bin/forkwatch.mjs'), 'serve', folder, '--ui', ...args]);
-}
+const plan = planLaunch({
+  args: process.argv.slice(2),
+  electron: findElectronBinary(),
+  display: hasDisplay(),
+  root,
+  // npm runs scripts from the package root; INIT_CWD is where the user typed `npm start`.
+  cwd: process.env.INIT_CWD ?? process.cwd(),
+  node: process.execPath,
+  platform: process.platform,
+  isRoot: process.getuid?.() === 0,
+});
+if (plan.mode === 'browser') process.stdout.write(plan.notice + '\n');
+code = await run(plan.command, plan.args);
 process.exit(code);
