@@ -70,6 +70,10 @@ export class Relay {
   private bodyStarted = false;
   /** Whatever the observer keeps about this request (the capture's record under construction). */
   tag: unknown = null;
+  /** The worker's END payload (JSON), for an observer that keeps it raw rather than parsed. */
+  endPayload: Buffer | null = null;
+  /** The REQUEST payload sent to the worker (flags byte + the environ as NUL-separated latin-1). */
+  requestPayload: Buffer | null = null;
   /** Set for a replay sent by the inspector: the exchange it replays and the sender's nonce. */
   replay: { of: number; nonce: string } | null = null;
 
@@ -115,7 +119,8 @@ export class Relay {
     this.worker = worker;
     this.dispatchedAt = performance.now();
     this.observer?.dispatched?.(this, worker);
-    worker.send(MasterFrame.REQUEST, this.id, encodeRequest(this.flags, this.environ));
+    this.requestPayload = encodeRequest(this.flags, this.environ);
+    worker.send(MasterFrame.REQUEST, this.id, this.requestPayload);
     if (this.hasBody && !(this.flags & RequestFlags.EXPECT_CONTINUE)) this.pumpBody();
   }
 
@@ -139,6 +144,7 @@ export class Relay {
         this.onBody(frame.payload);
         return;
       case WorkerFrame.END:
+        this.endPayload = frame.payload;
         this.onEnd(JSON.parse(frame.payload.toString('utf8')) as RequestEnd);
         return;
       case WorkerFrame.CONTINUE:

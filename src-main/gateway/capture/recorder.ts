@@ -1,30 +1,28 @@
 /**
- * The recorder: a RelayObserver that builds one ExchangeRecord per request and keeps it in the
- * store. The master sees the bytes (request and response bodies, the wire head); the worker's
+ * The recorder: a RelayObserver that keeps one CapturedExchange per request in the store. The master sees the bytes (request and response bodies, the wire head); the worker's
  * END carries what only Python sees (environ as received, start_response calls, findings).
  */
 import http from 'node:http';
 import { randomBytes } from 'node:crypto';
 import type { CaptureMode, ExchangeRecord, LogLine, ReplayEdits } from '../../contract';
+import { CapturedExchange } from './captured-exchange';
 import { REPLAY_HEADER, type Gateway } from '../gateway';
 import type { Relay, RelayObserver, RelaySummary } from '../relay';
 import type { Capture, CaptureOptions } from './index';
 import { createRingStore } from './ring-store';
-import { BodyBuffer, parseWireHead } from './wire';
+import { BodyBuffer } from './wire';
 
 const DEFAULT_BODY_LIMIT = 1024 * 1024;
 
 /** What the recorder keeps on a relay while it runs. */
 interface Pending {
-  record: ExchangeRecord;
-  requestBody: BodyBuffer;
-  responseBody: BodyBuffer;
+  exchange: CapturedExchange;
   acceptedAt: number;
 }
 
 export function createCapture(gateway: Gateway, options: CaptureOptions = {}): Capture {
   const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
-  const store = createRingStore(options.storeLimits, materialize, deferredBytes);
+  const store = createRingStore(options.storeLimits);
   const byRequestId = new Map<number, number>();
   const replayWaiters = new Map<string, (id: number) => void>();
   let nextId = 1;
@@ -37,65 +35,45 @@ export function createCapture(gateway: Gateway, options: CaptureOptions = {}): C
       if (mode !== 'on') return;
       const req = relay.req;
       const id = nextId++;
-      const record: ExchangeRecord = {
+      const exchange = new CapturedExchange(
         id,
-        method: req.method ?? '',
-        url: req.url ?? '',
-        status: 0,
-        outcome: 'pending',
-        startedAt: Date.now(),
-        durationMs: null,
-        responseSize: 0,
-        workerPid: null,
-        generation: null,
-        findingCount: 0,
-        httpVersion: req.httpVersion,
-        remoteAddress: relay.environ.REMOTE_ADDR,
-        timings: { accepted: 0 },
-        // Heavy fields (headers, environ, bodies as base64) are built on first read: see materialize().
-        requestHeaders: [],
-        environ: [],
-        requestBody: { size: 0, truncated: false, base64: '' },
-        requestBytesRead: 0,
-        startResponse: [],
-        usedWrite: false,
-        responseStatus: '',
-        responseHeaders: [],
-        serverAddedHeaders: [],
-        responseBody: { size: 0, truncated: false, base64: '' },
-        responseChunks: [],
-        logs: [],
-        findings: [],
-      };
+        req.method ?? '',
+        req.url ?? '',
+        req.httpVersion,
+        relay.environ.REMOTE_ADDR,
+        Date.now(),
+        new BodyBuffer(bodyLimit),
+        new BodyBuffer(bodyLimit),
+      );
+      exchange.rawHeaders = req.rawHeaders.join('\0');
       if (relay.replay) {
-        record.replayOf = relay.replay.of;
+        exchange.replayOf = relay.replay.of;
         replayWaiters.get(relay.replay.nonce)?.(id);
       }
-      relay.tag = { record, requestBody: new BodyBuffer(bodyLimit), responseBody: new BodyBuffer(bodyLimit), acceptedAt: performance.now() } satisfies Pending;
+      relay.tag = { exchange, acceptedAt: performance.now() } satisfies Pending;
       byRequestId.set(relay.id, id);
-      // A pending row only matters to a live UI; without one, the record goes in once, complete.
-      if (store.listening) store.put(record);
+      // A pending row only matters to a live UI; without one, the exchange goes in once, complete.
+      if (store.listening) store.put(exchange);
     },
     dispatched(relay, worker) {
       const pending = relay.tag as Pending | null;
       if (!pending) return;
-      pending.record.timings.dispatched = elapsed(pending);
-      pending.record.workerPid = worker.pid;
-      pending.record.generation = worker.generation;
+      pending.exchange.dispatched = elapsed(pending);
+      pending.exchange.workerPid = worker.pid;
+      pending.exchange.generation = worker.generation;
     },
     requestBody(relay, chunk) {
-      (relay.tag as Pending | null)?.requestBody.add(chunk);
+      (relay.tag as Pending | null)?.exchange.requestBody.add(chunk);
     },
     start(relay) {
       const pending = relay.tag as Pending | null;
-      if (!pending) return;
-      pending.record.timings.startResponse = elapsed(pending);
+      if (pending) pending.exchange.startResponse = elapsed(pending);
     },
     responseBody(relay, chunk) {
       const pending = relay.tag as Pending | null;
       if (!pending) return;
-      pending.record.timings.firstByte ??= elapsed(pending);
-      pending.responseBody.add(chunk);
+      if (Number.isNaN(pending.exchange.firstByte)) pending.exchange.firstByte = elapsed(pending);
+      pending.exchange.responseBody.add(chunk);
     },
     log(relay, line) {
       const pending = relay.tag as Pending | null;
@@ -103,7 +81,7 @@ export function createCapture(gateway: Gateway, options: CaptureOptions = {}): C
       const entry: LogLine = { stream: line.stream, text: line.text, time: Math.round(line.time * 1000) };
       if (line.level) entry.level = line.level;
       if (line.logger) entry.logger = line.logger;
-      pending.record.logs.push(entry);
+      (pending.exchange.logs ??= []).push(entry);
     },
     finished(relay, summary) {
       const pending = relay.tag as Pending | null;
@@ -111,41 +89,26 @@ export function createCapture(gateway: Gateway, options: CaptureOptions = {}): C
       if (!pending) return;
       relay.tag = null;
       complete(pending, relay, summary);
-      store.put(pending.record);
+      store.put(pending.exchange);
     },
   };
 
   const complete = (pending: Pending, relay: Relay, summary: RelaySummary) => {
-    const record = pending.record;
+    const exchange = pending.exchange;
     const done = elapsed(pending);
-    record.timings.complete = done;
-    record.durationMs = done;
-    record.status = summary.status;
-    record.outcome = summary.outcome === 'stopped' ? 'rejected' : summary.outcome;
-    record.responseSize = summary.bytesSent;
-    const end = summary.end;
-    const captured = end?.capture;
-    if (end) {
-      record.requestBytesRead = end.bytesRead;
-      if (end.error) record.error = end.error;
-      if (captured) {
-        record.startResponse = captured.startResponse;
-        record.usedWrite = captured.usedWrite;
-        record.responseChunks = captured.chunkSizes;
-        record.findings = captured.findings;
-        record.findingCount = captured.findings.length;
-      }
-    }
-    if (summary.exit) record.workerExit = summary.exit;
-    if (summary.stack !== undefined) record.stack = summary.stack;
-    deferMaterialize(record, {
-      rawHeaders: relay.req.rawHeaders,
-      environ: relay.environ,
-      environExtra: captured?.environExtra ?? null,
-      wireHead: relay.wireHead,
-      requestBody: pending.requestBody,
-      responseBody: pending.responseBody,
-    });
+    exchange.complete = done;
+    exchange.durationMs = done;
+    exchange.status = summary.status;
+    exchange.outcome = summary.outcome === 'stopped' ? 'rejected' : summary.outcome;
+    exchange.responseSize = summary.bytesSent;
+    exchange.findingCount = summary.end?.capture?.findings.length ?? 0;
+    // Raw, not parsed: see CapturedExchange. The END payload is a view into a socket read.
+    exchange.requestPayload = relay.requestPayload;
+    exchange.endPayload = relay.endPayload && Buffer.from(relay.endPayload);
+    exchange.wireHead = relay.wireHead;
+    if (summary.exit) exchange.workerExit = summary.exit;
+    if (summary.stack !== undefined) exchange.stack = summary.stack;
+    exchange.invalidate();
   };
 
   const applyMode = (next: CaptureMode) => {
@@ -209,63 +172,4 @@ function sendReplay(gateway: Gateway, original: ExchangeRecord, edits: ReplayEdi
     });
     request.end(body);
   });
-}
-
-/** What a completed record still needs to build its heavy fields, kept until it is first read. */
-interface RawParts {
-  rawHeaders: string[];
-  environ: Record<string, string>;
-  environExtra: [string, string][] | null;
-  wireHead: string;
-  requestBody: BodyBuffer;
-  responseBody: BodyBuffer;
-}
-
-/**
- * Most records are never opened: building their header lists, environ pairs and base64 bodies
- * per request would cost the gateway more than the request itself. They are built once, on the
- * first read (store.get / records), from the raw parts kept here.
- */
-const deferred = new WeakMap<ExchangeRecord, RawParts>();
-
-function deferMaterialize(record: ExchangeRecord, parts: RawParts): void {
-  deferred.set(record, parts);
-  // Sizes are known now, so the store can account for them before anything is built.
-  record.requestBody = parts.requestBody.sizeOnly();
-  record.responseBody = parts.responseBody.sizeOnly();
-}
-
-/** Builds the deferred fields of a record (idempotent). */
-export function materialize(record: ExchangeRecord): ExchangeRecord {
-  const parts = deferred.get(record);
-  if (!parts) return record;
-  deferred.delete(record);
-  const headers: [string, string][] = [];
-  for (let i = 0; i < parts.rawHeaders.length; i += 2) {
-    if (parts.rawHeaders[i].toLowerCase() !== REPLAY_HEADER) headers.push([parts.rawHeaders[i], parts.rawHeaders[i + 1]]);
-  }
-  record.requestHeaders = headers;
-  const environ = Object.entries(parts.environ);
-  record.environ = parts.environExtra ? environ.concat(parts.environExtra) : environ;
-  const wire = parseWireHead(parts.wireHead);
-  record.responseStatus = wire.status;
-  record.responseHeaders = wire.headers;
-  if (parts.environExtra) {
-    const appHeaders = new Set(record.startResponse.at(-1)?.headers.map(([name]) => name.toLowerCase()));
-    record.serverAddedHeaders = wire.headers.map(([name]) => name).filter((name) => !appHeaders.has(name.toLowerCase()));
-  }
-  record.requestBody = parts.requestBody.capture();
-  record.responseBody = parts.responseBody.capture();
-  return record;
-}
-
-/** Bytes a record's deferred parts hold (the store's budget counts them before they are built). */
-export function deferredBytes(record: ExchangeRecord): number {
-  const parts = deferred.get(record);
-  if (!parts) return 0;
-  // Bodies are counted as the base64 they become.
-  let bytes = parts.wireHead.length + Math.ceil(((parts.requestBody.keptBytes + parts.responseBody.keptBytes) * 4) / 3);
-  for (let i = 0; i < parts.rawHeaders.length; i++) bytes += parts.rawHeaders[i].length + 8;
-  for (const key in parts.environ) bytes += key.length + parts.environ[key].length + 16;
-  return bytes;
 }

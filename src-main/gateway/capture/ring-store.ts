@@ -3,23 +3,14 @@
  * count or the byte budget is exceeded.
  */
 import type { ExchangeRecord, ExchangeSummary } from '../../contract';
-import { DEFAULT_STORE_LIMITS, type ExchangeStore, type StoreEvents, type StoreLimits } from './store';
+import { DEFAULT_STORE_LIMITS, type ExchangeStore, type StoreEvents, type StoreLimits, type StoredExchange } from './store';
 
-/** Fixed cost of a record beyond what we count field by field (objects, numbers, small strings). */
-const RECORD_OVERHEAD = 1024;
-
-/** Approximate memory a record holds: the big variable parts dominate. */
-export function recordBytes(record: ExchangeRecord): number {
-  let bytes = RECORD_OVERHEAD + record.requestBody.base64.length + record.responseBody.base64.length + (record.stack?.length ?? 0);
-  for (const [key, value] of record.environ) bytes += key.length + value.length + 16;
-  for (const [key, value] of record.requestHeaders) bytes += key.length + value.length + 16;
-  for (const [key, value] of record.responseHeaders) bytes += key.length + value.length + 16;
-  for (const line of record.logs) bytes += line.text.length + 64;
-  if (record.error) bytes += record.error.traceback.length;
-  return bytes;
+/** A record that is already complete, stored as it is (tests, imports). */
+export function storedRecord(record: ExchangeRecord, bytes = 1024): StoredExchange {
+  return { id: record.id, bytes: () => bytes, summary: () => summarize(record), record: () => record };
 }
 
-export function summarize(record: ExchangeRecord): ExchangeSummary {
+export function summarize(record: ExchangeSummary): ExchangeSummary {
   const summary: ExchangeSummary = {
     id: record.id,
     method: record.method,
@@ -37,26 +28,18 @@ export function summarize(record: ExchangeRecord): ExchangeSummary {
   return summary;
 }
 
-/**
- * @param materialize builds a record's deferred fields on first read (the recorder defers the
- *   costly ones); identity by default.
- * @param pendingBytes bytes a record holds in parts not built yet, for the byte budget.
- */
-export function createRingStore(
-  limits: Partial<StoreLimits> = {},
-  materialize: (record: ExchangeRecord) => ExchangeRecord = (record) => record,
-  pendingBytes: (record: ExchangeRecord) => number = () => 0,
-): ExchangeStore {
+export function createRingStore(limits: Partial<StoreLimits> = {}): ExchangeStore {
   const resolved: StoreLimits = { ...DEFAULT_STORE_LIMITS, ...limits };
-  const records = new Map<number, { record: ExchangeRecord; bytes: number }>();
+  const entries = new Map<number, { exchange: StoredExchange; bytes: number }>();
   const listeners = new Set<Partial<StoreEvents>>();
   let bytes = 0;
 
   const evict = () => {
+    if (entries.size <= resolved.maxExchanges && bytes <= resolved.maxBytes) return;
     const evicted: number[] = [];
-    for (const [id, entry] of records) {
-      if (records.size <= resolved.maxExchanges && bytes <= resolved.maxBytes) break;
-      records.delete(id);
+    for (const [id, entry] of entries) {
+      if (entries.size <= resolved.maxExchanges && bytes <= resolved.maxBytes) break;
+      entries.delete(id);
       bytes -= entry.bytes;
       evicted.push(id);
     }
@@ -69,31 +52,28 @@ export function createRingStore(
       return bytes;
     },
     get size() {
-      return records.size;
+      return entries.size;
     },
     get listening() {
       return listeners.size > 0;
     },
-    get(id) {
-      const entry = records.get(id);
-      return entry && materialize(entry.record);
-    },
-    summaries: () => [...records.values()].map((entry) => summarize(entry.record)),
-    records: () => [...records.values()].map((entry) => materialize(entry.record)),
-    put(record) {
-      const size = recordBytes(record) + pendingBytes(record);
-      const previous = records.get(record.id);
+    get: (id) => entries.get(id)?.exchange.record(),
+    summaries: () => [...entries.values()].map((entry) => entry.exchange.summary()),
+    records: () => [...entries.values()].map((entry) => entry.exchange.record()),
+    put(exchange) {
+      const size = exchange.bytes();
+      const previous = entries.get(exchange.id);
       if (previous) bytes -= previous.bytes;
-      records.set(record.id, { record, bytes: size });
+      entries.set(exchange.id, { exchange, bytes: size });
       bytes += size;
       if (listeners.size) {
-        const summary = summarize(record);
+        const summary = exchange.summary();
         for (const listener of listeners) listener.upsert?.(summary);
       }
       evict();
     },
     clear() {
-      records.clear();
+      entries.clear();
       bytes = 0;
       for (const listener of listeners) listener.cleared?.();
     },

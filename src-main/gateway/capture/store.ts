@@ -12,6 +12,16 @@ export interface StoreLimits {
 
 export const DEFAULT_STORE_LIMITS: StoreLimits = { maxExchanges: 5000, maxBytes: 256 * 1024 * 1024 };
 
+/** What the store holds per exchange: compact, with the full record built on demand. */
+export interface StoredExchange {
+  readonly id: number;
+  /** Approximate bytes held. */
+  bytes(): number;
+  summary(): ExchangeSummary;
+  /** The full record (built on first call, then kept). */
+  record(): ExchangeRecord;
+}
+
 export interface StoreEvents {
   /** A new or updated exchange (pending, then complete). */
   upsert(summary: ExchangeSummary): void;
@@ -31,8 +41,8 @@ export interface ExchangeStore {
   summaries(): ExchangeSummary[];
   /** Every record in id order. */
   records(): ExchangeRecord[];
-  /** Adds or replaces a record, then evicts past the limits. */
-  put(record: ExchangeRecord): void;
+  /** Adds or replaces an exchange, then evicts past the limits. */
+  put(exchange: StoredExchange): void;
   clear(): void;
   /** Listeners (the host's event batching). */
   listen(events: Partial<StoreEvents>): () => void;

@@ -3,7 +3,8 @@ import type { BodyCapture } from '../../contract';
 
 /** Keeps the first `limit` bytes of a stream and counts the rest. */
 export class BodyBuffer {
-  private readonly chunks: Buffer[] = [];
+  /** Allocated on the first byte: most requests have no body to keep. */
+  private chunks: Buffer[] | null = null;
   private kept = 0;
   private total = 0;
 
@@ -15,7 +16,7 @@ export class BodyBuffer {
     if (room <= 0) return;
     // Copy: the chunk may be a view into a socket buffer that is reused.
     const piece = Buffer.from(chunk.length > room ? chunk.subarray(0, room) : chunk);
-    this.chunks.push(piece);
+    (this.chunks ??= []).push(piece);
     this.kept += piece.length;
   }
 
@@ -23,16 +24,11 @@ export class BodyBuffer {
     return this.kept;
   }
 
-  /** Size and truncation without the bytes (before the record is materialized). */
-  sizeOnly(): BodyCapture {
-    return { size: this.total, truncated: this.total > this.kept, base64: '' };
-  }
-
   capture(): BodyCapture {
     return {
       size: this.total,
       truncated: this.total > this.kept,
-      base64: this.kept ? Buffer.concat(this.chunks, this.kept).toString('base64') : '',
+      base64: this.chunks ? Buffer.concat(this.chunks, this.kept).toString('base64') : '',
     };
   }
 }
