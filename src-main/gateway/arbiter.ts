@@ -88,6 +88,8 @@ const BACKOFF_MAX_MS = 10_000;
 
 export class Arbiter extends EventEmitter<ArbiterEvents> {
   private readonly workers = new Map<number, Worker>();
+  /** The same workers by pid: relayDone looks one up per request. */
+  private readonly workersByPid = new Map<number, Worker>();
   private readonly idle: Worker[] = [];
   private readonly queue: Relay[] = [];
   private nextWorkerId = 1;
@@ -325,6 +327,7 @@ export class Arbiter extends EventEmitter<ArbiterEvents> {
       retireWhenIdle: false,
     };
     this.workers.set(worker.info.id, worker);
+    this.workersByPid.set(worker.info.pid, worker);
     process.sink = {
       frame: (frame) => {
         const relay = worker.relay;
@@ -377,6 +380,7 @@ export class Arbiter extends EventEmitter<ArbiterEvents> {
     worker.info.lastExit = exit;
     this.setState(worker, 'dead');
     this.workers.delete(worker.info.id);
+    if (this.workersByPid.get(worker.info.pid) === worker) this.workersByPid.delete(worker.info.pid);
     removeFrom(this.idle, worker);
     worker.relay?.lost(reason === 'timeout' ? 'timeout' : 'crash', { exit: status });
     worker.relay = null;
@@ -524,12 +528,12 @@ export class Arbiter extends EventEmitter<ArbiterEvents> {
   private setState(worker: Worker, state: WorkerState): void {
     if (worker.info.state === state) return;
     worker.info.state = state;
-    this.emit('worker-state', { ...worker.info });
+    // Twice per request (busy, idle): copy only for someone listening.
+    if (this.listenerCount('worker-state')) this.emit('worker-state', { ...worker.info });
   }
 
   private byPid(pid: number): Worker | undefined {
-    for (const worker of this.workers.values()) if (worker.info.pid === pid) return worker;
-    return undefined;
+    return this.workersByPid.get(pid);
   }
 }
 
