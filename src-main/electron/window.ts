@@ -41,6 +41,14 @@ export function createMainWindow(options: MainWindowOptions): BrowserWindow {
   });
   if (saved?.maximized) window.maximize();
   window.once('ready-to-show', () => window.show());
+  // A page that never paints (renderer not built, a load error) must not leave an invisible app.
+  window.webContents.once('did-fail-load', (_event, code, description, url) => {
+    console.error(`forkwatch: cannot load ${url}: ${description} (${code})`);
+    window.show();
+  });
+  window.webContents.on('render-process-gone', (_event, details) => {
+    console.error(`forkwatch: the renderer is gone (${details.reason}, exit code ${details.exitCode})`);
+  });
   // The title says which project is open; the page's own <title> must not replace it.
   window.on('page-title-updated', (event) => event.preventDefault());
   window.on('close', () => {
