@@ -23,6 +23,10 @@ export interface ServeConfig {
   limitRequestFieldSize: number;
   limitRequestBody: number;
   capture: boolean;
+  /** The capture ring's bounds and the bytes of each body kept. */
+  captureMaxExchanges: number;
+  captureMaxBytes: number;
+  captureBodyLimit: number;
   ui: boolean;
   record?: string;
   reload: boolean;
@@ -54,6 +58,9 @@ Options:
   --limit-request-field-size N  longest header field in bytes (default 8190)
   --limit-request-body N     largest request body in bytes (default 0 = unlimited)
   --no-capture               do not record exchanges (raw speed)
+  --capture-max-exchanges N  exchanges kept, oldest evicted first (default 5000)
+  --capture-max-bytes N      bytes kept for them (default 268435456 = 256 MiB)
+  --capture-body-limit N     bytes of each request/response body kept (default 1048576)
   --no-access-log            do not print the access log
   --ui                       serve the inspector UI in the browser and print its URL
   --record FILE.har          write every captured exchange to FILE.har on shutdown
@@ -90,6 +97,9 @@ export function parseServeArgs(argv: string[], cwd = process.cwd()): ParseResult
         'limit-request-field-size': { type: 'string' },
         'limit-request-body': { type: 'string' },
         'no-capture': { type: 'boolean' },
+        'capture-max-exchanges': { type: 'string' },
+        'capture-max-bytes': { type: 'string' },
+        'capture-body-limit': { type: 'string' },
         'no-access-log': { type: 'boolean' },
         ui: { type: 'boolean' },
         record: { type: 'string' },
@@ -129,6 +139,9 @@ export function parseServeArgs(argv: string[], cwd = process.cwd()): ParseResult
       limitRequestFieldSize: count('--limit-request-field-size', values['limit-request-field-size'], 8190, 1),
       limitRequestBody: count('--limit-request-body', values['limit-request-body'], 0),
       capture: !values['no-capture'],
+      captureMaxExchanges: count('--capture-max-exchanges', values['capture-max-exchanges'], 5000, 1),
+      captureMaxBytes: count('--capture-max-bytes', values['capture-max-bytes'], 256 * 1024 * 1024, 1),
+      captureBodyLimit: count('--capture-body-limit', values['capture-body-limit'], 1024 * 1024),
       accessLog: !values['no-access-log'],
       ui: values.ui ?? false,
       record: values.record,

@@ -21,7 +21,11 @@ export interface CliInspector {
 
 /** Call before `gateway.start()`: the host learns the Python version from the first workers. */
 export function attachInspector(gateway: Gateway, config: ServeConfig, info: { app: string; python: string }): CliInspector {
-  const capture = createCapture(gateway, { mode: config.capture ? 'on' : 'off' });
+  const capture = createCapture(gateway, {
+    mode: config.capture ? 'on' : 'off',
+    bodyLimit: config.captureBodyLimit,
+    storeLimits: { maxExchanges: config.captureMaxExchanges, maxBytes: config.captureMaxBytes },
+  });
   const host = config.ui ? createInspectorHost({ gateway, capture, info: { projectDir: config.projectDir, ...info } }) : null;
   let transport: BrowserTransport | null = null;
   return {
