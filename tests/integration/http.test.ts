@@ -77,6 +77,24 @@ describe('malformed and oversized requests', () => {
   });
 });
 
+describe('dispatch', () => {
+  it('queues up to --backlog requests when every worker is busy, then answers 503 with Retry-After', async () => {
+    const g = await startGateway('sleepy', { workers: 1, backlog: 1 });
+    // One running, one prefetched behind it on the worker's channel, one in the backlog...
+    const held = [fetch(`${g.url}/?1`), fetch(`${g.url}/?0`), fetch(`${g.url}/?0`)];
+    await waitFor(() => g.arbiter.list()[0]?.state === 'busy', 10_000, 'a busy worker');
+    // ...wait until the backlog is full: the next one overflows.
+    let overflow: Response | undefined;
+    await waitFor(async () => {
+      const response = await fetch(`${g.url}/?0`);
+      if (response.status === 503) overflow = response;
+      return overflow;
+    }, 10_000, 'a 503');
+    expect(overflow!.headers.get('retry-after')).toBe('1');
+    expect((await Promise.all(held)).map((r) => r.status)).toEqual([200, 200, 200]);
+  });
+});
+
 describe('request bodies', () => {
   let bodies: Gateway;
   beforeAll(async () => {
