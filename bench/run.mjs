@@ -31,6 +31,7 @@ import {
 } from './lib/servers.mjs';
 import { machineBusy, memorySnapshot, trackedGroups, killGroup, groupMembers, allGroupsEverStarted } from './lib/proc.mjs';
 import { table, rowsForJson, ratio, meets, FORMATS } from './lib/report.mjs';
+import { runCaptureMemory, captureMemoryReport } from './lib/capture-memory.mjs';
 
 const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
 const REPO_ROOT = resolve(BENCH_DIR, '..');
@@ -48,7 +49,7 @@ const SERVER_ENV = { PYTHONDONTWRITEBYTECODE: undefined, PYTHONPYCACHEPREFIX: jo
 
 let interrupted = false; // set by SIGINT/SIGTERM/SIGHUP: start nothing new, stop everything
 
-const SCENARIOS = ['hello', 'download', 'upload', 'capture', 'start', 'rss'];
+const SCENARIOS = ['hello', 'download', 'upload', 'capture', 'start', 'rss', 'capture-memory'];
 
 // Figures measured earlier on this machine for gunicorn sync, 2 workers (printed as "ref").
 const REFERENCE = { helloC32: 11_600, p99C1: 0.47, download: 2_500, upload: 540 };
@@ -424,6 +425,14 @@ async function main() {
     }
   }
 
+  // ---- 6: capture memory (issue 3; bench/lib/capture-memory.mjs): own servers, one per setting.
+  if (want('capture-memory')) {
+    results.captureMemory = await attempt('capture-memory', () => runCaptureMemory({
+      argvFor: (port, extra) => forkwatchArgv(opts, { app: 'suite:app', workers: W, port, extra }),
+      cwd: REPO_ROOT, env: SERVER_ENV, workers: W, log, isInterrupted: () => interrupted,
+    }));
+  }
+
   return { opts, results };
 }
 
@@ -525,6 +534,14 @@ function buildReport({ opts, results }) {
     }
   }
   errs.push(...checkIssues, ...stopIssues);
+  // Scenarios with their own section (bench/lib/capture-memory.mjs).
+  for (const [key, section] of [['captureMemory', captureMemoryReport]]) {
+    const r = results[key];
+    if (!r) continue;
+    const part = r.error ? { lines: ['', `${key}: ERROR ${r.error.split('\n')[0]}`], problems: [`${key}: ${r.error}`] } : section(r);
+    lines.push(...part.lines);
+    errs.push(...part.problems);
+  }
   for (const side of ['on', 'off']) {
     const r = results.capture?.[side];
     if (r?.error) errs.push(`capture ${side}: ${r.error}`);
