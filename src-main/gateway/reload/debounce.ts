@@ -3,9 +3,12 @@
  * rename over the file), a formatter's second write, a `git checkout` touching 500 files.
  *
  * The batch goes out `quietMs` after the last event, or `maxWaitMs` after the first one when
- * events keep coming (a tool writing continuously must not hold reloads back forever). Items
- * are de-duplicated, in the order they first came. Pure logic: the clock and timers are
- * injected, so tests drive time by hand.
+ * events keep coming (a tool writing continuously must not hold reloads back forever). Once a
+ * batch holds `bulkThreshold` items it is a bulk operation (checkout, copy, code generator),
+ * not a save: the silence that ends it is `bulkQuietMs`, since a writer that has done 300
+ * files and was descheduled for 30 ms on a busy machine is most likely not done. Items are
+ * de-duplicated, in the order they first came. Pure logic: the clock and timers are injected,
+ * so tests drive time by hand.
  */
 
 export interface Scheduler {
@@ -25,6 +28,9 @@ export interface DebouncerOptions<T> {
   quietMs: number;
   /** Longest a batch waits after its first event, however busy the stream. */
   maxWaitMs: number;
+  /** From this many items on, the batch ends after `bulkQuietMs` of silence instead. */
+  bulkThreshold?: number;
+  bulkQuietMs?: number;
   onFlush: (items: T[]) => void;
   scheduler?: Scheduler;
 }
@@ -41,12 +47,17 @@ export interface Debouncer<T> {
 
 /** The default window: a save's events arrive within a millisecond or two of each other. */
 export const DEFAULT_QUIET_MS = 20;
-export const DEFAULT_MAX_WAIT_MS = 1000;
+export const DEFAULT_BULK_THRESHOLD = 10;
+export const DEFAULT_BULK_QUIET_MS = 150;
+export const DEFAULT_MAX_WAIT_MS = 2000;
 
 export function createDebouncer<T>(options: DebouncerOptions<T>): Debouncer<T> {
   const { quietMs, maxWaitMs, onFlush } = options;
+  const bulkThreshold = options.bulkThreshold ?? Infinity;
+  const bulkQuietMs = options.bulkQuietMs ?? quietMs;
   const scheduler = options.scheduler ?? realScheduler;
   if (!(quietMs >= 0) || !(maxWaitMs >= quietMs)) throw new Error('debounce needs 0 <= quietMs <= maxWaitMs');
+  if (!(bulkQuietMs >= quietMs) || !(bulkThreshold >= 1)) throw new Error('debounce needs quietMs <= bulkQuietMs and bulkThreshold >= 1');
   let items = new Set<T>();
   let firstAt = 0;
   let dueAt = 0;
@@ -84,7 +95,8 @@ export function createDebouncer<T>(options: DebouncerOptions<T>): Debouncer<T> {
       const now = scheduler.now();
       if (!items.size) firstAt = now;
       items.add(item);
-      arm(Math.min(now + quietMs, firstAt + maxWaitMs));
+      const quiet = items.size >= bulkThreshold ? bulkQuietMs : quietMs;
+      arm(Math.min(now + quiet, firstAt + maxWaitMs));
     },
     flush,
     cancel() {

@@ -13,7 +13,7 @@
 import { existsSync, readFileSync, type Stats } from 'node:fs';
 import path from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
-import { createDebouncer, DEFAULT_MAX_WAIT_MS, DEFAULT_QUIET_MS, type Scheduler } from './debounce';
+import { createDebouncer, DEFAULT_BULK_QUIET_MS, DEFAULT_BULK_THRESHOLD, DEFAULT_MAX_WAIT_MS, DEFAULT_QUIET_MS, type Scheduler } from './debounce';
 import { createReloadMatcher, type ReloadMatcher } from './matcher';
 
 /** What the reloader needs from the arbiter (structural, so tests can pass a stand-in). */
@@ -37,7 +37,9 @@ export interface ReloaderOptions {
   onError?: (error: Error) => void;
   /** Silence after the last event before reloading (default 20 ms). */
   quietMs?: number;
-  /** Longest wait after the first event of a burst that never pauses (default 1000 ms). */
+  /** Silence that ends a batch of 10 files or more (a checkout, not a save; default 150 ms). */
+  bulkQuietMs?: number;
+  /** Longest wait after the first event of a burst that never pauses (default 2000 ms). */
   maxWaitMs?: number;
   scheduler?: Scheduler;
 }
@@ -65,6 +67,8 @@ export function createReloader(options: ReloaderOptions): Reloader {
   const debouncer = createDebouncer<string>({
     quietMs: options.quietMs ?? DEFAULT_QUIET_MS,
     maxWaitMs: options.maxWaitMs ?? DEFAULT_MAX_WAIT_MS,
+    bulkThreshold: DEFAULT_BULK_THRESHOLD,
+    bulkQuietMs: options.bulkQuietMs ?? DEFAULT_BULK_QUIET_MS,
     scheduler: options.scheduler,
     onFlush: (changedFiles) => {
       if (closed) return;

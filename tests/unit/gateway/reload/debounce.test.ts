@@ -141,5 +141,53 @@ describe('createDebouncer', () => {
 
   it('rejects a max wait shorter than the quiet window', () => {
     expect(() => createDebouncer({ quietMs: 50, maxWaitMs: 10, onFlush: () => {} })).toThrow(/quietMs/);
+    expect(() => createDebouncer({ quietMs: 50, maxWaitMs: 100, bulkQuietMs: 10, onFlush: () => {} })).toThrow(/bulkQuietMs/);
+  });
+
+  describe('bulk batches', () => {
+    const bulk = () => {
+      const clock = manualClock();
+      const batches: { at: number; items: string[] }[] = [];
+      const debouncer = createDebouncer<string>({
+        quietMs: 20, maxWaitMs: 2000, bulkThreshold: 10, bulkQuietMs: 150, scheduler: clock,
+        onFlush: (items) => batches.push({ at: clock.now(), items }),
+      });
+      return { clock, batches, debouncer };
+    };
+
+    it('a save of a few files still goes out after the short window', () => {
+      const { clock, batches, debouncer } = bulk();
+      for (const file of ['a.py', 'b.py', 'c.py']) debouncer.push(file);
+      clock.advance(20);
+      expect(batches).toEqual([{ at: 20, items: ['a.py', 'b.py', 'c.py'] }]);
+    });
+
+    it('a checkout that stalls for 60 ms midway is still one batch', () => {
+      const { clock, batches, debouncer } = bulk();
+      for (let i = 0; i < 300; i++) {
+        debouncer.push(`pkg/m${i}.py`);
+        clock.advance(0.1);
+      }
+      clock.advance(60); // the writer was descheduled
+      for (let i = 300; i < 500; i++) {
+        debouncer.push(`pkg/m${i}.py`);
+        clock.advance(0.1);
+      }
+      expect(batches).toEqual([]);
+      clock.advance(150);
+      expect(batches).toHaveLength(1);
+      expect(batches[0].items).toHaveLength(500);
+      expect(batches[0].at).toBeCloseTo(30 + 60 + 19.9 + 150, 3); // 150 ms after the last file
+    });
+
+    it('the short window applies again to the next batch', () => {
+      const { clock, batches, debouncer } = bulk();
+      for (let i = 0; i < 20; i++) debouncer.push(`m${i}.py`);
+      clock.advance(150);
+      debouncer.push('app.py');
+      clock.advance(20);
+      expect(batches.map((b) => b.items.length)).toEqual([20, 1]);
+      expect(batches[1].at).toBe(170);
+    });
   });
 });
