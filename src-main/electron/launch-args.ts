@@ -29,8 +29,14 @@ const VALUE_OPTIONS = new Set([
   '--limit-request-fields',
   '--limit-request-field-size',
   '--limit-request-body',
+  '--capture-max-exchanges',
+  '--capture-max-bytes',
+  '--capture-body-limit',
+  '--reload-include',
+  '--reload-exclude',
+  '--reload-errors',
 ]);
-const FLAG_OPTIONS = new Set(['--no-capture', '--no-access-log']);
+const FLAG_OPTIONS = new Set(['--no-capture', '--no-access-log', '--reload']);
 
 export interface LaunchArgs {
   /** Absolute project folder, or null when none was given. */

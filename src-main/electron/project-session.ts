@@ -1,7 +1,11 @@
 /**
  * One open project in the desktop app: the gateway the CLI would build for it (cli/serve.ts
- * `prepare`), its capture and the inspector host, started and stopped together. No Electron
- * here: the shell hands the host to the IPC transport and calls `close()` on the way out.
+ * `prepare`), its capture and inspector host, and the --reload watcher, started and stopped
+ * together. No Electron here: the shell hands the host to the IPC transport and calls
+ * `close()` on the way out.
+ *
+ * Capture and host are built here as cli/inspector.ts's attachInspector builds them, not through
+ * it: it ties the host to --ui and loads the browser transport, which the window does not use.
  */
 import { statSync } from 'node:fs';
 import net from 'node:net';
@@ -11,6 +15,7 @@ import { logArbiterEvents, prepare } from '../cli/serve';
 import { createCapture, type Capture } from '../gateway/capture';
 import type { Gateway } from '../gateway/gateway';
 import { resolveAppSpec } from '../gateway/project';
+import { createReloader, type Reloader } from '../gateway/reload';
 import { createInspectorHost, type InspectorHost } from '../host/inspector-host';
 import { stopWithDeadline, type StopOutcome } from './shutdown';
 
@@ -96,8 +101,13 @@ export async function openProjectSession(resolved: SessionConfig, deps: SessionD
 
   const prepared = prepare(config, log);
   const { gateway } = prepared;
-  logArbiterEvents(gateway, log, config.accessLog);
-  const capture = createCapture(gateway, { mode: config.capture ? 'on' : 'off' });
+  logArbiterEvents(gateway, log, config.accessLog, config.reloadErrors);
+  // Capture and host as the CLI builds them (cli/inspector.ts), before start() to see the boot.
+  const capture = createCapture(gateway, {
+    mode: config.capture ? 'on' : 'off',
+    bodyLimit: config.captureBodyLimit,
+    storeLimits: { maxExchanges: config.captureMaxExchanges, maxBytes: config.captureMaxBytes },
+  });
   const host = createInspectorHost({
     gateway,
     capture,
@@ -106,6 +116,7 @@ export async function openProjectSession(resolved: SessionConfig, deps: SessionD
 
   let status: SessionStatus = 'starting';
   let closing: Promise<StopOutcome> | null = null;
+  let reloader: Reloader | null = null;
   const started = gateway.start().then(
     (url) => {
       if (closing) {
@@ -115,6 +126,16 @@ export async function openProjectSession(resolved: SessionConfig, deps: SessionD
       }
       status = 'running';
       log.info(`Listening at: ${url} (${process.pid})`);
+      // --reload: watch once the app is served, as the CLI does.
+      if (config.reload) {
+        reloader = createReloader({
+          projectDir: config.projectDir,
+          arbiter: gateway.arbiter,
+          include: config.reloadInclude,
+          exclude: config.reloadExclude,
+          onError: (error) => log.warn(`Reloader: ${error.message}`),
+        });
+      }
       return url;
     },
     (error: Error) => {
@@ -141,6 +162,7 @@ export async function openProjectSession(resolved: SessionConfig, deps: SessionD
     close() {
       closing ??= (async () => {
         status = 'closing';
+        await reloader?.close();
         const outcome = await stopWithDeadline({
           graceful: () => gateway.close(true),
           force: () => gateway.close(false),

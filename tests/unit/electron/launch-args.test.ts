@@ -33,6 +33,11 @@ describe('parseLaunchArgs', () => {
     });
   });
 
+  it('keeps the capture and reload options, repeatable ones too', () => {
+    const argv = ['forkwatch', 'site', '--reload', '--reload-include', '*.txt', '--reload-exclude=media/', '--reload-include', '*.cfg', '--capture-body-limit', '0'];
+    expect(parseLaunchArgs(argv, packaged).serveOptions).toEqual(argv.slice(2));
+  });
+
   it("does not take a serve option's value for the folder", () => {
     expect(parseLaunchArgs(['forkwatch', '--app', 'web:app', 'site'], packaged)).toEqual({
       folder: '/home/me/site',

@@ -25,17 +25,18 @@ function quietLog(): Logger & { lines: string[] } {
 }
 
 describe('resolveSessionConfig', () => {
-  it("is `forkwatch serve FOLDER` with the CLI's defaults, without --ui or --record", () => {
+  it("is `forkwatch serve FOLDER` with the CLI's defaults, without --ui (the window is the UI) or --record", () => {
     const { config, explicitBind, warning } = resolveSessionConfig('/p/site');
-    expect(config).toMatchObject({ projectDir: '/p/site', host: '127.0.0.1', port: 8000, workers: 2, capture: true, ui: false });
+    expect(config).toMatchObject({ projectDir: '/p/site', host: '127.0.0.1', port: 8000, workers: 2, capture: true, ui: false, reload: false });
     expect(config.record).toBeUndefined();
     expect(explicitBind).toBe(false);
     expect(warning).toBeNull();
   });
 
   it('applies serve options and notices an explicit --bind', () => {
-    const { config, explicitBind } = resolveSessionConfig('/p/site', ['--workers', '4', '--bind=127.0.0.1:9000', '--no-capture']);
-    expect(config).toMatchObject({ workers: 4, port: 9000, capture: false });
+    const options = ['--workers', '4', '--bind=127.0.0.1:9000', '--no-capture', '--reload', '--capture-max-exchanges', '10'];
+    const { config, explicitBind } = resolveSessionConfig('/p/site', options);
+    expect(config).toMatchObject({ workers: 4, port: 9000, capture: false, reload: true, captureMaxExchanges: 10 });
     expect(explicitBind).toBe(true);
     expect(resolveSessionConfig('/p/site', ['-b', ':9001']).explicitBind).toBe(true);
   });
@@ -124,6 +125,32 @@ describe.skipIf(!python)('a project session with real Python workers', () => {
     await expect(isPortFree('127.0.0.1', port)).resolves.toBe(true);
     // Idempotent.
     await expect(session.close()).resolves.toBe('graceful');
+  });
+
+  it('takes the capture limits from the options, as the CLI does', { timeout: 30_000 }, async () => {
+    const limited = await openProjectSession(
+      resolveSessionConfig(hello, ['--workers', '1', '--bind', '127.0.0.1:0', '--no-access-log', '--capture-max-exchanges', '2']),
+      { log: quietLog() },
+    );
+    const url = await limited.started;
+    for (let i = 0; i < 4; i++) await (await fetch(`${url}/${i}`)).text();
+    await expect.poll(() => limited.capture.store.summaries().map((row) => row.url), { timeout: 5000 }).toEqual(['/2', '/3']);
+    await limited.close();
+  });
+
+  it('--reload: a saved file reloads the workers, and closing stops the watcher', { timeout: 30_000 }, async () => {
+    const project = path.join(scratch, 'reloading');
+    mkdirSync(project);
+    const source = (text: string) => `def app(environ, start_response):\n    start_response("200 OK", [])\n    return [b"${text}"]\n`;
+    writeFileSync(path.join(project, 'app.py'), source('one'));
+    const reloading = await openProjectSession(resolveSessionConfig(project, ['--workers', '1', '--bind', '127.0.0.1:0', '--reload']), { log: quietLog() });
+    const url = await reloading.started;
+    expect(await (await fetch(url)).text()).toBe('one');
+    // The watcher starts after the boot; give its initial scan a moment, then save.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    writeFileSync(path.join(project, 'app.py'), source('two'));
+    await expect.poll(async () => (await fetch(url)).text(), { timeout: 15_000, interval: 200 }).toBe('two');
+    await reloading.close();
   });
 
   it('reports an app that cannot import as a failed start, with the host showing why', { timeout: 30_000 }, async () => {
