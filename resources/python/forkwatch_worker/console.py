@@ -164,6 +164,17 @@ class Console:
         sys_module.stdout = self.stdout
         sys_module.stderr = self.stderr
 
+    def rebind(self, channel):
+        """In a worker forked by the zygote: the same writers (wherever the app keeps them:
+        sys.stdout, atexit, loggers' streams) now send on the worker's own channel. Partial
+        lines are the zygote's (it sends them itself); locks are new (a zygote thread may
+        have held one at fork time)."""
+        for writer in (self.stdout, self.stderr, self.wsgi_errors):
+            writer._channel = channel
+            writer._partials.clear()
+            writer._lock = threading.Lock()
+        self.pending.clear()
+
     def flush_partial(self, all_threads=False):
         # Called at the end of every request, by the serving thread (the response code
         # tests `pending` first, so usually this is not even called).

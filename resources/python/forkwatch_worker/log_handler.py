@@ -39,11 +39,20 @@ class ChannelHandler(logging.Handler):
         })
 
 
+_installed = []  # the handler the hook calls, once installed
+
+
 def install(channel):
-    handler = ChannelHandler(channel)
     original = logging.Logger.callHandlers
     if getattr(original, "_forkwatch", False):
+        if not _installed:
+            return ChannelHandler(channel)
+        # A worker forked by the zygote: same hook, records go to the worker's own channel.
+        handler = _installed[0]
+        handler._channel = channel
         return handler
+    handler = ChannelHandler(channel)
+    _installed[:] = [handler]
 
     def callHandlers(self, record):
         handler.handle(record)

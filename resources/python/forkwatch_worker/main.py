@@ -1,4 +1,5 @@
 """Worker boot: arguments, channel, signals, console, sys.path, app import, READY, serve.
+With --zygote, the process imports the app once and forks the workers (zygote.py).
 
 Exit codes follow protocol.ts (gunicorn's names): 0 OK, 3 WORKER_BOOT_ERROR (the worker
 itself could not start), 4 APP_LOAD_ERROR (after BOOT_FAILED).
@@ -23,13 +24,14 @@ CHANNEL_FD = 3
 
 
 def parse_args(argv):
-    """--app SPEC --dir PROJECT_DIR (also --app=SPEC). argparse is not worth its import."""
+    """--app SPEC --dir PROJECT_DIR [--zygote SOCKET_PATH] (also --app=SPEC). argparse is not
+    worth its import. Returns (spec, project dir, zygote socket path or None)."""
     opts = {}
     i = 0
     while i < len(argv):
         arg = argv[i]
         key, eq, value = arg.partition("=")
-        if key not in ("--app", "--dir"):
+        if key not in ("--app", "--dir", "--zygote"):
             raise ValueError("unknown argument %r" % arg)
         if not eq:
             i += 1
@@ -40,7 +42,7 @@ def parse_args(argv):
         i += 1
     if "--app" not in opts:
         raise ValueError("--app is required")
-    return opts["--app"], opts.get("--dir") or os.getcwd()
+    return opts["--app"], opts.get("--dir") or os.getcwd(), opts.get("--zygote") or None
 
 
 def setup_path(project_dir):
@@ -55,9 +57,19 @@ def _json(obj):
     return json.dumps(obj, separators=(",", ":")).encode("utf-8")
 
 
+def _ready(spec):
+    return _json({
+        "pid": os.getpid(),
+        "python": errors.current_python(),
+        "executable": sys.executable,
+        "app": spec,
+        "protocol": PROTOCOL_VERSION,
+    })
+
+
 def main(argv, parent_pid=None):
     try:
-        spec, project_dir = parse_args(argv)
+        spec, project_dir, zygote_socket = parse_args(argv)
         lifecycle.die_with_parent(parent_pid)
         channel = Channel(socket.socket(fileno=CHANNEL_FD))
         lifecycle.install_faulthandler()
@@ -70,6 +82,9 @@ def main(argv, parent_pid=None):
         # Registered first, so it runs last: lines the app prints in its own atexit
         # handlers still go out.
         atexit.register(console.flush_all)
+        if zygote_socket is not None:
+            # Before the app: the zygote's loop must not use modules the app monkey-patches.
+            from . import zygote
     except Exception:
         sys.__stderr__.write("forkwatch worker: cannot start:\n" + traceback.format_exc())
         return EXIT_WORKER_BOOT_ERROR
@@ -83,13 +98,14 @@ def main(argv, parent_pid=None):
             console.flush_all()
             channel.send_frame(BOOT_FAILED, 0, _json(failure))
             return EXIT_APP_LOAD_ERROR
-        channel.send_frame(READY, 0, _json({
-            "pid": os.getpid(),
-            "python": errors.current_python(),
-            "executable": sys.executable,
-            "app": spec,
-            "protocol": PROTOCOL_VERSION,
-        }))
+        channel.send_frame(READY, 0, _ready(spec))
+        if zygote_socket is not None:
+            # Preload: this process only forks workers. run() returns in each child, with
+            # the child's own channel to the master; in the zygote, when it is time to exit.
+            channel = zygote.Zygote(channel, console, zygote_socket).run()
+            if channel is None:
+                return EXIT_OK
+            channel.send_frame(READY, 0, _ready(spec))
         serve(channel, app, console)
     except MasterGone:
         pass  # nobody left to talk to: exit quietly

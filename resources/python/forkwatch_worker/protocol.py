@@ -22,6 +22,9 @@ BODY = 0x02
 BODY_END = 0x03
 ABORT = 0x04
 SHUTDOWN = 0x05
+# Master -> zygote (--zygote mode only; see zygote.py). FORK: request id = fork id,
+# payload = the fork's token (ASCII).
+FORK = 0x06
 
 # Frames the worker sends.
 READY = 0x81
@@ -31,6 +34,13 @@ START = 0x84
 RESPONSE_BODY = 0x85  # WorkerFrame.BODY; renamed here so it cannot be confused with BODY.
 END = 0x86
 LOG = 0x87
+# Zygote -> master (on the zygote's fd 3).
+FORKED = 0x88  # request id = fork id; payload JSON {"pid"}
+FORK_FAILED = 0x89  # request id = fork id; payload JSON PythonError
+CHILD_EXIT = 0x8A  # request id = child pid; payload JSON {"pid", "code", "signal"}
+CHILD_OUTPUT = 0x8B  # request id = child pid; payload u8 fd (1, 2 or 4) + raw bytes
+# Forked worker -> master, first frame on its connection to the master's Unix socket.
+HELLO = 0x8C  # request id = fork id; payload JSON {"pid", "token"}
 
 # RequestFlags: bits of REQUEST's first payload byte.
 HAS_BODY = 1

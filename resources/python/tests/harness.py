@@ -29,6 +29,10 @@ HEADER = struct.Struct(">IBI")
 REQUEST, BODY, BODY_END, ABORT, SHUTDOWN = 1, 2, 3, 4, 5
 # Worker frames
 READY, BOOT_FAILED, CONTINUE, START, RBODY, END, LOG = 0x81, 0x82, 0x83, 0x84, 0x85, 0x86, 0x87
+# Zygote mode (--zygote): master -> zygote, zygote -> master, forked worker -> master
+FORK = 0x06
+FORKED, FORK_FAILED, CHILD_EXIT, CHILD_OUTPUT = 0x88, 0x89, 0x8A, 0x8B
+HELLO = 0x8C
 HAS_BODY, EXPECT_CONTINUE, CAPTURE = 1, 2, 4
 
 BASE_ENVIRON = [
@@ -80,7 +84,7 @@ class Response:
 
 
 class Worker:
-    def __init__(self, files, spec="app:app", python=PYTHON, extra_env=None):
+    def __init__(self, files, spec="app:app", python=PYTHON, extra_env=None, extra_args=()):
         self.dir = tempfile.mkdtemp(prefix="fw-test-")
         for name, text in files.items():
             path = os.path.join(self.dir, name)
@@ -101,7 +105,7 @@ class Worker:
         env.pop("PYTHONPATH", None)
         env.update(extra_env or {})
         self.proc = subprocess.Popen(
-            [python, WORKER_MAIN, "--app", spec, "--dir", self.dir],
+            [python, WORKER_MAIN, "--app", spec, "--dir", self.dir] + list(extra_args),
             cwd=self.dir, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
             stderr=subprocess.PIPE, preexec_fn=place_fds, close_fds=False, env=env,
         )

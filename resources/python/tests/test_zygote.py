@@ -1,0 +1,383 @@
+"""Zygote mode (--zygote SOCKET): one import, forked workers that connect back to the master.
+
+The test plays the master: it spawns the zygote like a worker (harness.Worker with
+--zygote), listens on the Unix socket the forked workers connect to, and speaks both sides
+of the protocol (FORK/FORKED/CHILD_EXIT/CHILD_OUTPUT to the zygote, HELLO/READY/requests
+with each forked worker).
+"""
+
+import json
+import os
+import shutil
+import signal
+import socket
+import sys
+import tempfile
+import time
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import harness  # noqa: E402
+from harness import (  # noqa: E402
+    BOOT_FAILED, CHILD_EXIT, CHILD_OUTPUT, FORK, FORKED, HELLO, LOG, READY, SHUTDOWN, Worker,
+)
+
+LINUX = sys.platform.startswith("linux")
+
+APP = r'''
+import logging, os, random, sys, threading, time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+with open(os.path.join(HERE, "imports.txt"), "a") as f:
+    f.write("%d\n" % os.getpid())
+print("imported in", os.getpid())
+
+AT_FORK = []
+os.register_at_fork(after_in_child=lambda: AT_FORK.append(os.getpid()))
+
+def text(start_response, body):
+    start_response("200 OK", [("Content-Type", "text/plain")])
+    return [body.encode()]
+
+def who(environ, start_response):
+    return text(start_response, "%d %d" % (os.getpid(), os.getppid()))
+
+def rand(environ, start_response):
+    return text(start_response, "%d %s" % (random.getrandbits(64), AT_FORK == [os.getpid()]))
+
+def raw(environ, start_response):
+    os.write(1, b"raw-out-%d\n" % os.getpid())
+    os.write(2, b"raw-err-%d\n" % os.getpid())
+    print("py-print")
+    logging.getLogger("zt").warning("logged")
+    return text(start_response, "ok")
+
+def sleepy(environ, start_response):
+    def sleeping_in_the_app():
+        time.sleep(float(environ["QUERY_STRING"] or "5"))
+    sleeping_in_the_app()
+    return text(start_response, "slept")
+
+ROUTES = {"who": who, "rand": rand, "raw": raw, "sleepy": sleepy}
+
+def app(environ, start_response):
+    return ROUTES[environ["PATH_INFO"].strip("/") or "who"](environ, start_response)
+'''
+
+
+class Child(Worker):
+    """The master's side of one forked worker's connection (no process of our own)."""
+
+    def __init__(self, sock, fork_id):
+        self.sock = sock
+        self.buf = bytearray()
+        self.stdout = bytearray()
+        self.stderr = bytearray()
+        self.idle_logs = []
+        self.next_rid = 1
+        ftype, rid, payload = self.recv_frame()
+        assert ftype == HELLO, (ftype, rid, payload)
+        assert rid == fork_id, (rid, fork_id)
+        self.hello = json.loads(payload)
+        self.pid = self.hello["pid"]
+        self.ready_info = self.ready()
+
+    def close(self):
+        self.sock.close()
+
+
+def alive(pid):
+    """True while pid is a live process (zombies count as dead)."""
+    try:
+        os.kill(pid, 0)
+    except OSError:
+        return False
+    if LINUX:
+        try:
+            with open("/proc/%d/stat" % pid) as f:
+                return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+        except OSError:
+            return False
+    return True
+
+
+def wait_dead(pid, timeout=10):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if not alive(pid):
+            return True
+        time.sleep(0.02)
+    return False
+
+
+class ZygoteTest(unittest.TestCase):
+    files = {"app.py": APP}
+
+    def setUp(self):
+        self.sockdir = tempfile.mkdtemp(prefix="fw-zt-")
+        self.path = os.path.join(self.sockdir, "s")
+        self.listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.listener.bind(self.path)
+        self.listener.listen(16)
+        self.listener.settimeout(20)
+        self.zygote = Worker(self.files, extra_args=["--zygote", self.path])
+        self.events = []  # zygote frames not consumed yet: (type, rid, payload)
+        self.children = []
+        self.next_fork = 1
+
+    def tearDown(self):
+        for child in self.children:
+            child.close()
+        self.zygote.close()
+        self.listener.close()
+        shutil.rmtree(self.sockdir, ignore_errors=True)
+
+    def zygote_frame(self, ftype, rid=None, timeout=20):
+        """The next zygote frame of a type (and rid), keeping the others in self.events."""
+        for i, (t, r, p) in enumerate(self.events):
+            if t == ftype and (rid is None or r == rid):
+                del self.events[i]
+                return r, p
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            f = self.zygote.recv_frame(timeout)
+            if f is None:
+                raise EOFError("zygote closed its channel; stderr=%r" % bytes(self.zygote.stderr))
+            if f[0] == ftype and (rid is None or f[1] == rid):
+                return f[1], f[2]
+            self.events.append(f)
+        raise TimeoutError("no frame 0x%x" % ftype)
+
+    def fork(self, token=b"secret-token"):
+        fork_id = self.next_fork
+        self.next_fork += 1
+        self.zygote.send(FORK, fork_id, token)
+        _, payload = self.zygote_frame(FORKED, fork_id)
+        pid = json.loads(payload)["pid"]
+        conn, _ = self.listener.accept()
+        child = Child(conn, fork_id)
+        self.children.append(child)
+        self.assertEqual(child.pid, pid)
+        self.assertEqual(child.hello["token"], token.decode())
+        self.assertEqual(child.ready_info["pid"], pid)
+        return child
+
+    def child_exit(self, pid):
+        _, payload = self.zygote_frame(CHILD_EXIT, pid)
+        info = json.loads(payload)
+        self.assertEqual(info["pid"], pid)
+        return info
+
+    def output_of(self, pid, fd, until, timeout=10):
+        """Concatenated CHILD_OUTPUT of one child's fd, once `until` is in it."""
+        deadline = time.time() + timeout
+        out = b""
+        while time.time() < deadline:
+            rid, payload = self.zygote_frame(CHILD_OUTPUT, pid, timeout=deadline - time.time())
+            if payload[0] == fd:
+                out += payload[1:]
+            else:
+                self.events.append((CHILD_OUTPUT, rid, payload))  # another fd: keep it
+                time.sleep(0.01)
+            if until in out:
+                return out
+        raise TimeoutError("%r not in %r" % (until, out))
+
+
+class ForkTests(ZygoteTest):
+    def test_zygote_is_ready_with_its_own_pid(self):
+        info = self.zygote.ready()
+        self.assertEqual(info["pid"], self.zygote.proc.pid)
+
+    def test_forked_worker_serves_and_its_parent_is_the_zygote(self):
+        self.zygote.ready()
+        child = self.fork()
+        resp = child.request(path="/who")
+        self.assertEqual(resp.status, "200 OK")
+        pid, ppid = map(int, resp.body.split())
+        self.assertEqual(pid, child.pid)
+        self.assertNotEqual(pid, self.zygote.proc.pid)
+        self.assertEqual(ppid, self.zygote.proc.pid)
+
+    def test_the_app_is_imported_once_for_all_workers(self):
+        self.zygote.ready()
+        children = [self.fork() for _ in range(3)]
+        for child in children:
+            self.assertEqual(child.request(path="/who").status, "200 OK")
+        with open(os.path.join(self.zygote.dir, "imports.txt")) as f:
+            self.assertEqual(f.read().split(), [str(self.zygote.proc.pid)])
+        # The import-time print went out once, as the zygote's LOG.
+        prints = [rec for rec in self.zygote.idle_logs if rec["text"].startswith("imported in")]
+        self.assertEqual(len(prints), 1)
+
+    def test_random_is_reseeded_and_at_fork_hooks_run(self):
+        self.zygote.ready()
+        a, b = self.fork(), self.fork()
+        ra = a.request(path="/rand").body.split()
+        rb = b.request(path="/rand").body.split()
+        self.assertNotEqual(ra[0], rb[0])
+        self.assertEqual(ra[1], b"True")
+        self.assertEqual(rb[1], b"True")
+
+    def test_killed_child_is_reported_with_its_signal(self):
+        self.zygote.ready()
+        child = self.fork()
+        os.kill(child.pid, signal.SIGKILL)
+        self.assertEqual(self.child_exit(child.pid), {"pid": child.pid, "code": None,
+                                                      "signal": "SIGKILL"})
+
+    def test_shutdown_on_the_childs_channel_exits_0(self):
+        self.zygote.ready()
+        child = self.fork()
+        child.send(SHUTDOWN, 0)
+        self.assertEqual(self.child_exit(child.pid)["code"], 0)
+        self.assertIsNone(child.recv_frame(5))  # EOF
+
+    def test_sigterm_lets_the_request_finish(self):
+        self.zygote.ready()
+        child = self.fork()
+        rid = child.start_request(path="/sleepy", environ=[("QUERY_STRING", "0.5")])
+        time.sleep(0.2)
+        os.kill(child.pid, signal.SIGTERM)
+        self.assertEqual(child.collect(rid).body, b"slept")
+        self.assertEqual(self.child_exit(child.pid)["code"], 0)
+
+    def test_output_goes_out_per_child_and_logs_on_its_channel(self):
+        self.zygote.ready()
+        a, b = self.fork(), self.fork()
+        for child in (a, b):
+            resp = child.request(path="/raw")
+            self.assertEqual(resp.body, b"ok")
+            streams = [(rec["stream"], rec["text"]) for rec in resp.logs]
+            self.assertIn(("stdout", "py-print"), streams)
+            self.assertIn(("logging", "logged"), streams)
+        for child in (a, b):
+            self.assertIn(b"raw-out-%d\n" % child.pid, self.output_of(child.pid, 1, b"\n"))
+            self.assertIn(b"raw-err-%d\n" % child.pid, self.output_of(child.pid, 2, b"\n"))
+
+    def test_stack_dump_comes_from_the_child(self):
+        self.zygote.ready()
+        child = self.fork()
+        child.start_request(path="/sleepy", environ=[("QUERY_STRING", "3")])
+        time.sleep(0.3)
+        os.kill(child.pid, signal.SIGUSR1)
+        dump = self.output_of(child.pid, 4, b"sleeping_in_the_app")
+        self.assertIn(b"File", dump)
+        os.kill(child.pid, signal.SIGKILL)
+
+    def test_output_written_just_before_death_precedes_child_exit(self):
+        self.zygote.ready()
+        child = self.fork()
+        child.start_request(path="/sleepy", environ=[("QUERY_STRING", "5")])
+        time.sleep(0.2)
+        os.kill(child.pid, signal.SIGUSR1)
+        time.sleep(0.2)
+        os.kill(child.pid, signal.SIGKILL)
+        self.child_exit(child.pid)
+        dumped = b"".join(p[1:] for t, r, p in self.events
+                          if t == CHILD_OUTPUT and r == child.pid and p[0] == 4)
+        self.assertIn(b"sleeping_in_the_app", dumped)
+
+    def test_fork_requests_queued_during_the_import_are_served(self):
+        # FORK frames sent before READY wait in the channel until the app is imported.
+        self.zygote.send(FORK, 7, b"t")
+        self.assertEqual(self.zygote.ready()["pid"], self.zygote.proc.pid)
+        _, payload = self.zygote_frame(FORKED, 7)
+        conn, _ = self.listener.accept()
+        child = Child(conn, 7)
+        self.children.append(child)
+        self.assertEqual(child.pid, json.loads(payload)["pid"])
+
+
+class ZygoteLifetimeTests(ZygoteTest):
+    def test_shutdown_waits_for_the_children(self):
+        self.zygote.ready()
+        child = self.fork()
+        self.zygote.send(SHUTDOWN, 0)
+        time.sleep(0.3)
+        self.assertIsNone(self.zygote.proc.poll())
+        self.assertEqual(child.request(path="/who").status, "200 OK")
+        child.send(SHUTDOWN, 0)
+        self.child_exit(child.pid)
+        self.assertEqual(self.zygote.wait(), 0)
+
+    def test_sigterm_waits_for_the_children_too(self):
+        self.zygote.ready()
+        child = self.fork()
+        self.zygote.kill(signal.SIGTERM)
+        time.sleep(0.3)
+        self.assertIsNone(self.zygote.proc.poll())
+        os.kill(child.pid, signal.SIGTERM)
+        self.child_exit(child.pid)
+        self.assertEqual(self.zygote.wait(), 0)
+
+    def test_no_fork_after_shutdown(self):
+        self.zygote.ready()
+        self.zygote.send(SHUTDOWN, 0)
+        self.zygote.send(FORK, 1, b"t")
+        self.assertEqual(self.zygote.wait(), 0)
+        self.assertFalse(any(t == FORKED for t, _, _ in self.events))
+
+    @unittest.skipUnless(LINUX, "PR_SET_PDEATHSIG is Linux-only")
+    def test_children_die_with_the_zygote(self):
+        self.zygote.ready()
+        a, b = self.fork(), self.fork()
+        self.zygote.kill(signal.SIGKILL)
+        self.assertTrue(wait_dead(a.pid))
+        self.assertTrue(wait_dead(b.pid))
+        self.assertIsNone(a.recv_frame(5))
+
+    def test_master_gone_ends_the_zygote_and_its_children(self):
+        self.zygote.ready()
+        child = self.fork()
+        child.close()  # the worker's channel: EOF for it
+        self.zygote.sock.close()  # the zygote's channel
+        self.assertEqual(self.zygote.wait(), 0)
+        self.assertTrue(wait_dead(child.pid))
+
+    def test_boot_failure_is_reported_like_a_worker(self):
+        broken = Worker({"app.py": "def app(environ, start_response:\n"},
+                        extra_args=["--zygote", self.path])
+        try:
+            ftype, info = broken.boot()
+            self.assertEqual(ftype, BOOT_FAILED)
+            self.assertEqual(info["type"], "SyntaxError")
+            self.assertEqual(info["stage"], "import")
+            self.assertEqual(broken.wait(), 4)
+        finally:
+            broken.close()
+
+    def test_child_that_cannot_reach_the_master_exits_quietly(self):
+        self.zygote.ready()
+        self.listener.close()
+        os.unlink(self.path)
+        self.zygote.send(FORK, 1, b"t")
+        _, payload = self.zygote_frame(FORKED, 1)
+        pid = json.loads(payload)["pid"]
+        self.assertEqual(self.child_exit(pid)["code"], 0)
+
+
+class ThreadWarningTests(ZygoteTest):
+    files = {"app.py": APP + "\nthreading.Thread(target=time.sleep, args=(60,), "
+                             "name='import-time', daemon=True).start()\n"}
+
+    def test_threads_started_at_import_are_reported(self):
+        self.zygote.ready()
+        child = self.fork()
+        self.assertEqual(child.request(path="/who").status, "200 OK")
+        _, payload = self.zygote_frame(LOG, 0)
+        self.assertIn("import-time", json.loads(payload)["text"])
+
+
+class NormalWorkerTests(unittest.TestCase):
+    def test_without_zygote_nothing_changes(self):
+        with Worker({"app.py": APP}) as worker:
+            self.assertEqual(worker.ready()["pid"], worker.proc.pid)
+            pid, ppid = map(int, worker.request(path="/who").body.split())
+            self.assertEqual(pid, worker.proc.pid)
+            self.assertEqual(ppid, os.getpid())
+
+
+if __name__ == "__main__":
+    unittest.main()
