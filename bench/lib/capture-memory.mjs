@@ -5,7 +5,8 @@
 // --capture-max-* flags, read the master's VmRSS when idle ("before"), drive TOTAL requests with
 // wrk (loopback; GET / mixed with small POST /upload so request bodies are captured too), let it
 // settle, read VmRSS again ("after", plus the VmHWM peak), stop the server. Verdict:
-// after <= budget + 100 MiB.
+// after <= budget + 100 MiB. Then, for the reader, a GC diagnosis through the V8 inspector: the
+// heap and Buffer figures before and after a forced full GC (see gcDiagnosis).
 //
 // Counting: wrk is duration-based, so bench/lib/mix.lua counts responses per wrk thread and
 // stops each thread at its share; the harness ends wrk (SIGINT: it still prints its report) as
@@ -23,6 +24,7 @@ import { performance } from 'node:perf_hooks';
 import { parseWrk } from './wrk.mjs';
 import { track, untrack, killGroup, memorySnapshot } from './proc.mjs';
 import { freePort, startServer, waitReady, waitWorkers, stopServer } from './servers.mjs';
+import WebSocket from 'ws';
 
 const LIB_DIR = dirname(fileURLToPath(import.meta.url));
 export const MIX_LUA = join(LIB_DIR, 'mix.lua');
@@ -120,6 +122,40 @@ function masterMemory(pid) {
 }
 
 /**
+ * After the verdict: what the master's memory is made of, through the V8 inspector (the master
+ * was started with --inspect on a free loopback port; nothing connects to it before this point).
+ * process.memoryUsage() before and after a forced full GC, and VmRSS after it: tells "garbage
+ * not collected yet" (GC slack) apart from memory the ring really keeps.
+ */
+async function gcDiagnosis(inspectPort, masterPid) {
+  const list = await (await fetch(`http://127.0.0.1:${inspectPort}/json/list`)).json();
+  const ws = new WebSocket(list[0].webSocketDebuggerUrl);
+  await new Promise((resolve, reject) => { ws.once('open', resolve); ws.once('error', reject); });
+  let id = 0;
+  const pending = new Map();
+  ws.on('message', (m) => {
+    const d = JSON.parse(m);
+    if (pending.has(d.id)) { pending.get(d.id)(d); pending.delete(d.id); }
+  });
+  const call = (method, params = {}) => new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`inspector: ${method} timed out`)), 20_000);
+    pending.set(++id, (d) => { clearTimeout(timer); d.error ? reject(new Error(d.error.message)) : resolve(d.result); });
+    ws.send(JSON.stringify({ id, method, params }));
+  });
+  try {
+    const usage = async () => JSON.parse((await call('Runtime.evaluate', { expression: 'JSON.stringify({ pid: process.pid, ...process.memoryUsage() })' })).result.value);
+    const before = await usage();
+    if (before.pid !== masterPid) throw new Error(`inspector port answers for pid ${before.pid}, not the master ${masterPid}`);
+    await call('HeapProfiler.collectGarbage');
+    await sleep(1000);
+    const after = await usage();
+    return { beforeGc: before, afterGc: after, rssAfterGcKiB: masterMemory(masterPid).rssKiB };
+  } finally {
+    ws.close();
+  }
+}
+
+/**
  * Run the scenario. `argvFor(port, extraFlags)` builds the Forkwatch command (run.mjs's template),
  * `cwd`/`env` as for the other servers; `workers` = expected Python workers.
  */
@@ -130,6 +166,9 @@ export async function runCaptureMemory({ argvFor, cwd, env, workers = 2, log = (
     log(`capture-memory [${config.name}]: ${total} requests (1 in ${POST_EVERY} a POST /upload of ${POST_BYTES} B)`);
     const port = await freePort();
     const argv = argvFor(port, config.flags);
+    // For the GC diagnosis only (see gcDiagnosis); when the command is node itself.
+    const inspectPort = argv[0] === process.execPath ? await freePort() : null;
+    if (inspectPort) argv.splice(1, 0, `--inspect=127.0.0.1:${inspectPort}`);
     const server = startServer({ label: `forkwatch capture-memory ${config.name}`, argv, cwd, port, env });
     const result = { name: config.name, flags: config.flags, budgetBytes: config.budgetBytes, maxExchanges: config.maxExchanges, command: argv.join(' ') };
     out.configs.push(result);
@@ -150,6 +189,9 @@ export async function runCaptureMemory({ argvFor, cwd, env, workers = 2, log = (
       result.overBudgetBytes = rssBytes - config.budgetBytes;
       result.limitBytes = config.budgetBytes + MARGIN_MIB * MIB;
       result.pass = result.load.complete && rssBytes <= result.limitBytes;
+      if (inspectPort) {
+        try { result.gc = await gcDiagnosis(inspectPort, result.after.pid); } catch (e) { result.gc = { error: e.message }; }
+      }
     } catch (e) {
       result.error = e.message;
       log(`  capture-memory [${config.name}]: ERROR ${e.message.split('\n')[0]}`);
@@ -183,6 +225,11 @@ export function captureMemoryReport(r) {
     lines.push(`    RSS before load ${m(c.before.rssKiB)}; after load ${m(c.after.rssKiB)} (right after the last response ${m(c.afterImmediate.rssKiB)}, peak VmHWM ${m(c.after.hwmKiB)}), pid ${c.after.pid} (${c.after.comm})`);
     lines.push(`    budget ${mb(c.budgetBytes)}; RSS - budget = ${mb(c.overBudgetBytes)}; limit budget + ${r.marginMiB} MiB = ${mb(c.limitBytes)}`
       + `  -> ${c.pass ? 'PASS' : 'FAIL'}${L.complete ? '' : ` (only ${L.requests} of ${r.total} requests in the time bound)`}`);
+    if (c.gc?.error) lines.push(`    GC diagnosis failed: ${c.gc.error}`);
+    else if (c.gc) {
+      const u = (x) => `heapUsed ${mb(x.heapUsed)} / heapTotal ${mb(x.heapTotal)}, Buffers (arrayBuffers) ${mb(x.arrayBuffers)}`;
+      lines.push(`    diagnosis (after the verdict, V8 inspector): ${u(c.gc.beforeGc)}; after a forced full GC: ${u(c.gc.afterGc)}, RSS ${m(c.gc.rssAfterGcKiB)}`);
+    }
     if (!c.pass) problems.push(`capture-memory ${c.name}: FAIL (RSS ${m(c.after.rssKiB)} vs limit ${mb(c.limitBytes)}${L.complete ? '' : ', incomplete load'})`);
     if (L.errorCount) problems.push(`capture-memory ${c.name}: wrk errors ${JSON.stringify(L.errors)}`);
     if (c.stop && !c.stop.graceful) problems.push(`capture-memory ${c.name}: server did not stop cleanly: ${JSON.stringify(c.stop)}`);
