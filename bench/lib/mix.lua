@@ -48,10 +48,14 @@ function init(args)
 end
 
 local sent = 0
+local sent_gets = 0 -- its own counter: with FW_POST_EVERY = FW_QUERY_MOD one k would never come
 function request()
   sent = sent + 1
   if post_req and sent % post_every == 0 then return post_req end
-  if query_mod > 0 then return gets[sent % query_mod] end
+  if query_mod > 0 then
+    sent_gets = sent_gets + 1
+    return gets[sent_gets % query_mod]
+  end
   return plain_get
 end
 
