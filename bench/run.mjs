@@ -32,6 +32,7 @@ import {
 import { machineBusy, memorySnapshot, trackedGroups, killGroup, groupMembers, allGroupsEverStarted } from './lib/proc.mjs';
 import { table, rowsForJson, ratio, meets, FORMATS } from './lib/report.mjs';
 import { runCaptureMemory, captureMemoryReport } from './lib/capture-memory.mjs';
+import { runUi, uiReport } from './ui/ui-bench.mjs';
 
 const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
 const REPO_ROOT = resolve(BENCH_DIR, '..');
@@ -49,7 +50,7 @@ const SERVER_ENV = { PYTHONDONTWRITEBYTECODE: undefined, PYTHONPYCACHEPREFIX: jo
 
 let interrupted = false; // set by SIGINT/SIGTERM/SIGHUP: start nothing new, stop everything
 
-const SCENARIOS = ['hello', 'download', 'upload', 'capture', 'start', 'rss', 'capture-memory'];
+const SCENARIOS = ['hello', 'download', 'upload', 'capture', 'start', 'rss', 'capture-memory', 'ui'];
 
 // Figures measured earlier on this machine for gunicorn sync, 2 workers (printed as "ref").
 const REFERENCE = { helloC32: 11_600, p99C1: 0.47, download: 2_500, upload: 540 };
@@ -433,6 +434,15 @@ async function main() {
     }));
   }
 
+  // ---- 7: inspector UI (issue 4; bench/ui/): own server with --ui, Debian Chromium.
+  if (want('ui')) {
+    log('ui: inspector with 100,000 exchanges in Chromium (scroll fps, input latency under load)');
+    results.ui = await attempt('ui', () => runUi({
+      argvFor: (extra) => forkwatchArgv(opts, { app: 'suite:app', workers: W, port: 0, extra }),
+      cwd: REPO_ROOT, env: SERVER_ENV, workers: W, resultsDir: join(BENCH_DIR, 'results'), log, isInterrupted: () => interrupted,
+    }));
+  }
+
   return { opts, results };
 }
 
@@ -534,11 +544,11 @@ function buildReport({ opts, results }) {
     }
   }
   errs.push(...checkIssues, ...stopIssues);
-  // Scenarios with their own section (bench/lib/capture-memory.mjs).
-  for (const [key, section] of [['captureMemory', captureMemoryReport]]) {
+  // Scenarios with their own section (bench/lib/capture-memory.mjs, bench/ui/).
+  for (const [key, section] of [['captureMemory', captureMemoryReport], ['ui', uiReport]]) {
     const r = results[key];
     if (!r) continue;
-    const part = r.error ? { lines: ['', `${key}: ERROR ${r.error.split('\n')[0]}`], problems: [`${key}: ${r.error}`] } : section(r);
+    const part = r.error && Object.keys(r).length === 1 ? { lines: ['', `${key}: ERROR ${r.error.split('\n')[0]}`], problems: [`${key}: ${r.error}`] } : section(r);
     lines.push(...part.lines);
     errs.push(...part.problems);
   }
