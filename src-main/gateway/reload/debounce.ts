@@ -46,8 +46,8 @@ export interface Debouncer<T> {
 }
 
 /** The default window: a save's events arrive within a millisecond or two of each other. */
-export const DEFAULT_QUIET_MS = 20;
-export const DEFAULT_BULK_THRESHOLD = 10;
+export const DEFAULT_QUIET_MS = 10;
+export const DEFAULT_BULK_THRESHOLD = 5;
 export const DEFAULT_BULK_QUIET_MS = 150;
 export const DEFAULT_MAX_WAIT_MS = 2000;
 

@@ -35,9 +35,9 @@ export interface ReloaderOptions {
   onChange?: (changedFiles: string[]) => void;
   /** The watcher's own trouble (e.g. the inotify watch limit); watching goes on where it can. */
   onError?: (error: Error) => void;
-  /** Silence after the last event before reloading (default 20 ms). */
+  /** Silence after the last event before reloading (default 10 ms). */
   quietMs?: number;
-  /** Silence that ends a batch of 10 files or more (a checkout, not a save; default 150 ms). */
+  /** Silence that ends a batch of 5 files or more (a checkout, not a save; default 150 ms). */
   bulkQuietMs?: number;
   /** Longest wait after the first event of a burst that never pauses (default 2000 ms). */
   maxWaitMs?: number;
