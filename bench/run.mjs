@@ -36,6 +36,30 @@ import { runUi, uiReport } from './ui/ui-bench.mjs';
 
 const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
 const REPO_ROOT = resolve(BENCH_DIR, '..');
+
+// ---------------------------------------------------------------- reload scenario (hand-over)
+// `--only reload` runs bench/reload/run.mjs instead: its own harness (reload latency against
+// gunicorn --reload and werkzeug) with its own options, which follow on the command line.
+{
+  const argv = process.argv.slice(2);
+  const at = argv.findIndex((a) => a === '--only' || a.startsWith('--only='));
+  const value = at === -1 ? '' : argv[at].startsWith('--only=') ? argv[at].slice(7) : argv[at + 1] ?? '';
+  const names = value.split(',').map((x) => x.trim()).filter(Boolean);
+  if (names.includes('reload')) {
+    if (names.length > 1) {
+      process.stderr.write('bench: the reload scenario runs alone: npm run bench -- --only reload [its options]\n');
+      process.exit(2);
+    }
+    const rest = argv.filter((_, i) => i !== at && !(i === at + 1 && argv[at] === '--only'));
+    const { spawn } = await import('node:child_process');
+    const child = spawn(process.execPath, [join(BENCH_DIR, 'reload', 'run.mjs'), ...rest], { stdio: 'inherit' });
+    // Ctrl-C reaches the child through the terminal's process group; wait for its cleanup.
+    process.on('SIGINT', () => {});
+    for (const sig of ['SIGTERM', 'SIGHUP']) process.on(sig, () => child.kill(sig));
+    const code = await new Promise((done) => child.on('exit', (c) => done(c ?? 1)));
+    process.exit(code);
+  }
+}
 const APP_DIR = join(BENCH_DIR, 'apps');
 const UPLOAD_LUA = join(BENCH_DIR, 'lib', 'upload.lua');
 const MIB = 1024 * 1024;
@@ -67,6 +91,7 @@ const TARGETS = {
 const HELP = `Usage: npm run bench -- [options]     (or: node bench/run.mjs [options])
 
   --only LIST          comma-separated subset of: ${SCENARIOS.join(', ')}  (default: all)
+  --only reload        instead: the reload benchmark, bench/reload/run.mjs (--help for its options)
   --skip LIST          run everything except these
   --duration S         seconds per measured wrk run (default 5)
   --warmup S           seconds of the warm-up wrk run per server and scenario (default: min(2, duration))
