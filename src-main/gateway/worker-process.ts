@@ -200,11 +200,14 @@ export class WorkerProcess extends EventEmitter<WorkerProcessEvents> implements 
     });
   }
 
-  /** Asks the worker to finish its request and exit; SIGKILL if it has not after `graceMs`. */
+  /**
+   * Asks the worker to finish what it was sent and exit; SIGKILL if it has not after `graceMs`.
+   * In band, not SIGTERM: a signal overtakes a REQUEST still in the socket, and a worker that
+   * believes itself idle would exit without it. SHUTDOWN comes after everything already sent.
+   */
   async stop(graceMs: number): Promise<WorkerExit> {
     if (this.exited) return this.exited;
     this.send(MasterFrame.SHUTDOWN, 0);
-    this.child.kill('SIGTERM');
     const timer = setTimeout(() => this.kill(), graceMs);
     const status = await this.exitPromise;
     clearTimeout(timer);
