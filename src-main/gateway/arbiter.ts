@@ -327,7 +327,7 @@ export class Arbiter extends EventEmitter<ArbiterEvents> {
       retireWhenIdle: false,
     };
     this.workers.set(worker.info.id, worker);
-    this.workersByPid.set(worker.info.pid, worker);
+    if (process.pid !== 0) this.workersByPid.set(worker.info.pid, worker);
     process.sink = {
       frame: (frame) => {
         const relay = worker.relay;
@@ -342,7 +342,16 @@ export class Arbiter extends EventEmitter<ArbiterEvents> {
     });
     process.on('console', (line) => this.emit('console', { ...worker.info }, line));
     process.on('exit', (status) => this.onExit(worker, status));
-    this.emit('worker-spawned', { ...worker.info });
+    if (process.pid !== 0) {
+      this.emit('worker-spawned', { ...worker.info });
+      return;
+    }
+    // Forked by a zygote: the pid comes with the fork (before 'ready').
+    process.once('spawned', (pid) => {
+      worker.info.pid = pid;
+      this.workersByPid.set(pid, worker);
+      this.emit('worker-spawned', { ...worker.info });
+    });
   }
 
   private onReady(worker: Worker, ready: ReadyInfo): void {

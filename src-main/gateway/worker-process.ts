@@ -37,6 +37,11 @@ export interface WorkerExit {
 }
 
 export interface WorkerProcessEvents {
+  /**
+   * The pid is known, for handles created with pid 0 (a worker forked by a zygote learns its
+   * pid once the fork happened). Always before 'ready', 'boot-failed' and 'exit'.
+   */
+  spawned: [number];
   ready: [ReadyInfo];
   'boot-failed': [BootFailure];
   /** A console line: fds 1/2 written outside Python's sys.stdout (C code, subprocesses), or LOG frames with id 0. */
@@ -62,6 +67,7 @@ export interface FrameSink {
  * (WorkerProcess) or forked by a preloaded zygote. Emits the WorkerProcessEvents.
  */
 export interface WorkerHandle extends EventEmitter<WorkerProcessEvents> {
+  /** 0 until 'spawned' when the process does not exist yet at creation (forked by a zygote). */
   readonly pid: number;
   generation: number;
   sink: FrameSink | null;
