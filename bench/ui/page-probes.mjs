@@ -193,13 +193,15 @@ export function measureFrames({ durationMs, pxPerSec = 0 }) {
   }
   const clientH = el ? el.clientHeight : 0;
   const frames = [];
+  const stepMs = []; // time spent setting scrollTop: the layout it forces (rows React just changed)
   let blank = 0;
   let checked = 0;
   let distance = 0;
   const rowBox = (r) => {
     const st = r.style;
     let top = null;
-    const m = /translateY\((-?[\d.]+)px\)/.exec(st.transform || '');
+    // Chromium serialises big lengths in exponent form: translateY(1.30002e+06px).
+    const m = /translateY\((-?[\d.]+(?:e[+-]?\d+)?)px\)/i.exec(st.transform || '');
     if (m) top = Number(m[1]);
     else if (st.top && st.top.endsWith('px')) top = Number.parseFloat(st.top);
     if (top === null) return null;
@@ -222,12 +224,14 @@ export function measureFrames({ durationMs, pxPerSec = 0 }) {
       last = ts;
       const elapsed = ts - t0;
       if (el) {
-        const max = el.scrollHeight - clientH;
+        const s0 = performance.now();
+        const max = el.scrollHeight - clientH; // reading it forces the layout of what React changed
         const period = 2 * max;
         let p = startTop + (pxPerSec * elapsed) / 1000;
         p = ((p % period) + period) % period;
         if (p > max) p = period - p;
         el.scrollTop = p;
+        stepMs.push(performance.now() - s0);
         distance += Math.abs(p - lastTop);
         lastTop = p;
         let lo = Infinity;
@@ -245,7 +249,7 @@ export function measureFrames({ durationMs, pxPerSec = 0 }) {
           if (lo > p + 1 || hi < Math.min(p + clientH, el.scrollHeight) - 1) blank++;
         }
       }
-      if (elapsed >= durationMs) resolve({ frames, elapsedMs: elapsed, blankFrames: blank, checkedFrames: checked, distancePx: distance });
+      if (elapsed >= durationMs) resolve({ frames, stepMs, elapsedMs: elapsed, blankFrames: blank, checkedFrames: checked, distancePx: distance });
       else requestAnimationFrame(tick);
     };
     requestAnimationFrame(tick);

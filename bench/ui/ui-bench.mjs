@@ -95,6 +95,7 @@ function frameStats(m) {
     blankFrames: m.blankFrames ?? null,
     checkedFrames: m.checkedFrames ?? null,
     distancePx: m.distancePx ?? null,
+    scrollStepMs: m.stepMs?.length ? { p50: pct(m.stepMs, 50), p95: pct(m.stepMs, 95), max: Math.max(...m.stepMs) } : null,
   };
 }
 
@@ -146,6 +147,58 @@ function profileSummary(profile, bundle, top = 12) {
   }
   const list = [...byFn.values()].sort((a, b) => b.ms - a.ms);
   return { totalMs: total, top: list.slice(0, top).map((x) => ({ ...x, share: total ? x.ms / total : 0 })) };
+}
+
+/**
+ * Where the page's main thread spends its time, from a Chrome trace (devtools.timeline) over
+ * `ms`: self time per trace event name on the renderer main thread (nested events, e.g. a
+ * layout forced inside a script, are subtracted from their parent).
+ */
+async function traceMainThread(browser, page, during) {
+  await browser.startTracing(page, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8', 'blink'] });
+  let trace;
+  try { await during(); } finally { trace = JSON.parse((await browser.stopTracing()).toString('utf8')); }
+  const events = trace.traceEvents ?? trace;
+  const names = new Map();
+  for (const e of events) if (e.ph === 'M' && e.name === 'thread_name') names.set(`${e.pid}:${e.tid}`, e.args?.name);
+  // The page's renderer main thread: the CrRendererMain with the most complete events.
+  const perThread = new Map();
+  for (const e of events) {
+    if (e.ph !== 'X' || !e.dur) continue;
+    const key = `${e.pid}:${e.tid}`;
+    if (names.get(key) !== 'CrRendererMain') continue;
+    if (!perThread.has(key)) perThread.set(key, []);
+    perThread.get(key).push(e);
+  }
+  const main = [...perThread.values()].sort((a, b) => b.length - a.length)[0] ?? [];
+  main.sort((a, b) => a.ts - b.ts || b.dur - a.dur);
+  const self = new Map();
+  const stack = [];
+  let first = Infinity;
+  let last = -Infinity;
+  for (const e of main) {
+    first = Math.min(first, e.ts);
+    last = Math.max(last, e.ts + e.dur);
+    while (stack.length && stack[stack.length - 1].end <= e.ts) stack.pop();
+    const parent = stack[stack.length - 1];
+    if (parent && e.ts + e.dur <= parent.end) parent.childUs += e.dur;
+    const node = { name: e.name, dur: e.dur, end: e.ts + e.dur, childUs: 0 };
+    stack.push(node);
+    node.done = () => self.set(node.name, (self.get(node.name) ?? 0) + Math.max(0, node.dur - node.childUs));
+    e.node = node;
+  }
+  for (const e of main) e.node.done();
+  // Top-level busy time (not double counted).
+  let busyUs = 0;
+  let coverEnd = -Infinity;
+  for (const e of main) {
+    const s0 = Math.max(e.ts, coverEnd);
+    const end = e.ts + e.dur;
+    if (end > s0) { busyUs += end - s0; coverEnd = end; }
+  }
+  const windowMs = main.length ? (last - first) / 1000 : 0;
+  const top = [...self.entries()].map(([name, us]) => ({ name, ms: us / 1000 })).sort((a, b) => b.ms - a.ms).slice(0, 12);
+  return { windowMs, busyMs: busyUs / 1000, top };
 }
 
 /** Start a CPU profile in the page; returns stop() -> profile. */
@@ -278,13 +331,16 @@ export async function runUi({ argvFor, cwd, env, workers = 2, resultsDir, log = 
       const stop = await startProfile(page);
       const profiled = await page.evaluate(measureFrames, { durationMs: SCROLL_MS, pxPerSec: SCROLL_PX_PER_S });
       out.scrollProfile = { frames: frameStats(profiled), ...profileSummary(await stop(), bundle) };
+      await page.evaluate(scrollListTo, 0.6);
+      await sleep(500);
+      out.scrollTrace = await traceMainThread(chromium.browser, page, () => page.evaluate(measureFrames, { durationMs: 3000, pxPerSec: SCROLL_PX_PER_S }));
     }
 
     // ---- (b) input latency with ~RATE req/s against the gateway
     guard();
     log(`  ui: input latency with wrk paced at ${RATE} req/s: ${CLICKS} row clicks, ${KEYS} keystrokes in the filter`);
     const tLoad = performance.now();
-    pacer = runMix({ url: gateway, connections: 8, threads: 1, durationS: 240, env: { ...MIX_ENV, FW_RATE: RATE }, stopSignal: abort.signal })
+    pacer = runMix({ url: gateway, connections: 32, threads: 1, durationS: 240, env: { ...MIX_ENV, FW_RATE: RATE }, stopSignal: abort.signal })
       .then((r) => r, (e) => ({ error: e.message }));
     await sleep(2000);
     // Frame rate while the list follows new rows (no input).
@@ -292,6 +348,12 @@ export async function runUi({ argvFor, cwd, env, workers = 2, resultsDir, log = 
     const idle = await page.evaluate(measureFrames, { durationMs: 3000 });
     out.ingestFrames = frameStats(idle);
     out.ingestLoaf = loafSummary((await page.evaluate(() => window.__fwb.stopCollect())).loaf, bundle);
+    if (process.env.FORKWATCH_BENCH_UI_PROFILE !== '0') {
+      const stop = await startProfile(page);
+      await sleep(3000);
+      out.ingestProfile = profileSummary(await stop(), bundle);
+      out.ingestTrace = await traceMainThread(chromium.browser, page, () => sleep(3000));
+    }
 
     // Clicks: on rows in the middle of the list (scrolled away from the newest, so rows stay put).
     await page.evaluate(scrollListTo, 0.5);
@@ -308,6 +370,15 @@ export async function runUi({ argvFor, cwd, env, workers = 2, resultsDir, log = 
       await sleep(100 + Math.random() * 150);
     }
     const clickDiag = await page.evaluate(() => window.__fwb.stopCollect());
+    if (process.env.FORKWATCH_BENCH_UI_PROFILE !== '0') {
+      const stop = await startProfile(page);
+      for (let i = 0; i < 10; i++) {
+        const point = await page.evaluate(pickRowPoint, Math.random());
+        if (point) await page.mouse.click(point.x, point.y);
+        await sleep(250);
+      }
+      out.clickProfile = profileSummary(await stop(), bundle);
+    }
 
     // Keys: focus the filter (not measured), then "k", "=", and digit / Backspace alternately:
     // each digit narrows the list to /?k=<d>, each Backspace widens it back to every "k=" row.
@@ -422,6 +493,7 @@ export function uiReport(r) {
       + ` (p95 frame ${f1(s.p95FrameMs)} ms), worst frames ${s.worstFramesMs.map((x) => x.toFixed(0)).join(', ')} ms; frames >50 ms: ${s.over50ms}; frames with blank rows: ${s.blankFrames}/${s.checkedFrames}`
       + `  -> ${s.pass ? 'PASS' : 'FAIL'} (mean >= ${FPS_TARGET} fps)`);
     if (!s.pass) problems.push(`ui scroll: FAIL (mean ${f1(s.meanFps)} fps < ${FPS_TARGET})`);
+    if (s.scrollStepMs) lines.push(`      layout forced by each scroll step (setting scrollTop after React changed the rows): p50 ${f1(s.scrollStepMs.p50)} ms, p95 ${f1(s.scrollStepMs.p95)} ms, max ${f1(s.scrollStepMs.max)} ms`);
     if (r.scrollLoaf?.count) lines.push(`      long animation frames: ${r.scrollLoaf.count}, ${r.scrollLoaf.totalMs.toFixed(0)} ms (scripts ${r.scrollLoaf.scriptMs.toFixed(0)} ms, style+layout ${r.scrollLoaf.styleLayoutMs.toFixed(0)} ms)`);
     lines.push(`      screenshot: ${r.screenshot}`);
   }
@@ -442,11 +514,16 @@ export function uiReport(r) {
     if (P?.achievedRate && P.achievedRate < r.rate * 0.9) lines.push(`      note: the paced load reached only ${Math.round(P.achievedRate)} req/s (CPU-bound machine)`);
     if (P?.error) problems.push(`ui paced load: ${P.error}`);
   }
-  const tops = [['scroll', r.scrollProfile], ['typing', r.typingProfile]];
+  const tops = [['scrolling', r.scrollProfile], ['following live rows', r.ingestProfile], ['clicking rows', r.clickProfile], ['typing in the filter', r.typingProfile]];
   for (const [name, p] of tops) {
     if (!p?.top) continue;
-    lines.push(`  CPU profile while ${name} (diagnostics; self time, top 5 of ${p.totalMs.toFixed(0)} ms):`);
+    lines.push(`  CPU profile while ${name} (diagnostics; self time, top 5 of ${p.totalMs.toFixed(0)} ms${name === 'scrolling' ? '; "tick" = the bench\'s scroll step, mostly the layout that setting scrollTop forces' : ''}):`);
     for (const x of p.top.slice(0, 5)) lines.push(`      ${(x.share * 100).toFixed(0).padStart(3)}%  ${x.fn} ${x.where}${x.snippet ? `  \`${x.snippet.slice(0, 60)}\`` : ''}`);
+  }
+  for (const [name, t] of [['scrolling', r.scrollTrace], ['following live rows', r.ingestTrace]]) {
+    if (!t?.top?.length) continue;
+    lines.push(`  main thread while ${name} (Chrome trace, diagnostics): busy ${t.busyMs.toFixed(0)} of ${t.windowMs.toFixed(0)} ms; self time: `
+      + t.top.slice(0, 7).map((x) => `${x.name} ${x.ms.toFixed(0)}`).join(', ') + ' ms');
   }
   if (r.pageErrors?.length) { lines.push(`  page errors: ${r.pageErrors.length} (first: ${r.pageErrors[0]})`); problems.push(`ui: page errors: ${r.pageErrors[0]}`); }
   for (const [what, st] of [['chromium', r.chromiumStop], ['server', r.serverStop]]) {
