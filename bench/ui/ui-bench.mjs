@@ -338,6 +338,8 @@ export async function runUi({ argvFor, cwd, env, workers = 2, resultsDir, log = 
 
     // ---- (b) input latency with ~RATE req/s against the gateway
     guard();
+    await page.evaluate(scrollListTo, 1); // back to the newest row: the list follows new rows again
+    await sleep(500);
     log(`  ui: input latency with wrk paced at ${RATE} req/s: ${CLICKS} row clicks, ${KEYS} keystrokes in the filter`);
     const tLoad = performance.now();
     pacer = runMix({ url: gateway, connections: 32, threads: 1, durationS: 240, env: { ...MIX_ENV, FW_RATE: RATE }, stopSignal: abort.signal })
