@@ -30,6 +30,8 @@ export interface GatewayOptions extends Omit<ArbiterOptions, 'spawn'> {
    * `serve` answers every request with the traceback page until the code is fixed (werkzeug-like).
    */
   reloadErrors?: 'keep' | 'serve';
+  /** Runs in close() once the workers are gone, e.g. to end the zygotes of `createWorker`. */
+  onClose?: () => Promise<void> | void;
 }
 
 /** The header an inspector replay carries: "<token> <replayed id> <nonce> <base64url JSON environ overrides>". */
@@ -101,6 +103,7 @@ export function createGateway(options: GatewayOptions): Gateway {
         });
       }).catch(async (error: Error) => {
         await arbiter.stop(false);
+        await options.onClose?.();
         throw error;
       });
       const address = server.address();
@@ -117,6 +120,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       // Idle keep-alive connections would hold close() open; busy ones end after their response.
       server.closeIdleConnections();
       await arbiter.stop(graceful);
+      await options.onClose?.();
       for (const socket of sockets) socket.destroy();
     },
   };

@@ -27,6 +27,19 @@
  * empty body), as PEP 3333 requires, and it builds the error page itself when the app raises
  * before that, so every request ends with START ... END unless the worker dies.
  *
+ * Preload (`--preload`): one zygote process per code generation imports the app and forks the
+ * workers. It is spawned like a worker and boots like one (READY carries the zygote's pid, or
+ * BOOT_FAILED), then only forks:
+ *
+ *     master -> zygote:  FORK(fork id, token)              SHUTDOWN: fork no more, exit when childless
+ *     zygote -> master:  FORKED(fork id, pid) | FORK_FAILED(fork id, PythonError)
+ *                        CHILD_OUTPUT(pid, fd + bytes)*     the child's own fds 1, 2, 4, relayed
+ *                        CHILD_EXIT(pid, code, signal)      after the zygote reaped it
+ *
+ * A forked worker cannot get a socketpair end from the master, so it connects to the master's
+ * private Unix socket (path given to the zygote as `--zygote PATH`) and sends HELLO(fork id,
+ * pid, token) first, then READY (its own pid) and the usual worker frames on that connection.
+ *
  * String payloads (environ, START) are NUL-separated latin-1 text: HTTP/1.1 forbids NUL in
  * the request line and header fields (RFC 9110 §5.5), and PEP 3333 defines every environ and
  * header str as latin-1, so the mapping is exact and needs no escaping.
@@ -45,8 +58,10 @@ export const MasterFrame = {
   BODY_END: 0x03,
   /** The client disconnected: stop iterating, call close(), answer END. Empty payload. */
   ABORT: 0x04,
-  /** Finish the current request (if any), then exit 0. Empty payload. */
+  /** Finish the current request (if any), then exit 0. Empty payload. (Zygote: fork no more, exit once childless.) */
   SHUTDOWN: 0x05,
+  /** Zygote only: fork a worker. Request id = fork id (not 0); payload: the fork's token (ASCII). */
+  FORK: 0x06,
 } as const;
 
 /** Frames the worker sends. */
@@ -65,6 +80,20 @@ export const WorkerFrame = {
   END: 0x86,
   /** payload: JSON LogRecord: a line of stdout/stderr/wsgi.errors or a logging record. */
   LOG: 0x87,
+  /** A forked worker's first frame on its connection: request id = fork id; payload JSON Hello. */
+  HELLO: 0x8c,
+} as const;
+
+/** Frames a zygote sends (besides READY, BOOT_FAILED and LOG, as any worker). */
+export const ZygoteFrame = {
+  /** Request id = fork id; payload JSON { pid }. */
+  FORKED: 0x88,
+  /** fork() failed. Request id = fork id; payload JSON PythonError. */
+  FORK_FAILED: 0x89,
+  /** A child was reaped. Request id = its pid; payload JSON ChildExit. */
+  CHILD_EXIT: 0x8a,
+  /** Output of a child. Request id = its pid; payload: u8 fd (1 stdout, 2 stderr, 4 stack dump), then the bytes. */
+  CHILD_OUTPUT: 0x8b,
 } as const;
 
 /** Bits of REQUEST's first payload byte. */
@@ -90,6 +119,19 @@ export interface ReadyInfo {
   executable: string;
   app: string;
   protocol: number;
+}
+
+/** HELLO's payload: the forked worker proves which FORK it answers. */
+export interface Hello {
+  pid: number;
+  token: string;
+}
+
+/** CHILD_EXIT's payload, as Node reports a child's exit. */
+export interface ChildExit {
+  pid: number;
+  code: number | null;
+  signal: string | null;
 }
 
 export interface PythonError {
