@@ -35,6 +35,8 @@ export interface ServeConfig {
   reloadExclude: string[];
   /** When reloaded code fails to import: keep serving the old code, or serve the traceback. */
   reloadErrors: 'keep' | 'serve';
+  /** Import the app once per generation in a zygote that forks the workers. */
+  preload: boolean;
   accessLog: boolean;
 }
 
@@ -69,6 +71,7 @@ Options:
   --reload-exclude GLOB      never reload on these files or folders (repeatable)
   --reload-errors keep|serve when new code fails to import: keep serving the old code
                              (default), or answer with the traceback until it is fixed
+  --preload                  import the app once (per reload) and fork the workers from it
   -h, --help                 show this help
 
 Signals: HUP reload, TTIN/TTOU one worker more/less, TERM graceful stop, INT quick stop.`;
@@ -107,6 +110,7 @@ export function parseServeArgs(argv: string[], cwd = process.cwd()): ParseResult
         'reload-include': { type: 'string', multiple: true },
         'reload-exclude': { type: 'string', multiple: true },
         'reload-errors': { type: 'string' },
+        preload: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -149,6 +153,7 @@ export function parseServeArgs(argv: string[], cwd = process.cwd()): ParseResult
       reloadInclude: values['reload-include'] ?? [],
       reloadExclude: values['reload-exclude'] ?? [],
       reloadErrors: oneOf('--reload-errors', values['reload-errors'], ['keep', 'serve'] as const, 'keep'),
+      preload: values.preload ?? false,
     };
     if (config.rootPath && !config.rootPath.startsWith('/')) throw new Error('--root-path must start with "/"');
     return { ok: true, config };

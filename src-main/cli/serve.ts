@@ -7,6 +7,7 @@ import { resolveAppSpec, resolvePython } from '../gateway/project';
 import type { ServeConfig } from './args';
 import type { Logger } from './log';
 import { describeChanges } from '../gateway/reload/describe';
+import { ZygoteSupervisor } from '../gateway/zygote';
 
 export const VERSION = '0.1.0';
 
@@ -17,7 +18,9 @@ export function prepare(config: ServeConfig, log: Logger): { gateway: Gateway; a
   log.info(`Starting forkwatch ${VERSION}`);
   log.info(`Serving ${app} from ${config.projectDir} with ${python}`);
 
+  const zygotes = config.preload ? preloader({ python, app, projectDir: config.projectDir }, log) : null;
   const gateway = createGateway({
+    ...(zygotes && { createWorker: zygotes.createWorker, onClose: () => zygotes.close() }),
     projectDir: config.projectDir,
     app,
     python,
@@ -39,7 +42,20 @@ export function prepare(config: ServeConfig, log: Logger): { gateway: Gateway; a
       requestBody: config.limitRequestBody,
     },
   });
+  zygotes?.attach(gateway.arbiter);
   return { gateway, app, python };
+}
+
+/** --preload: one zygote per generation imports the app and forks the workers. */
+function preloader(spawn: { python: string; app: string; projectDir: string }, log: Logger): ZygoteSupervisor {
+  const zygotes = new ZygoteSupervisor(spawn);
+  zygotes.on('zygote-spawned', ({ pid, generation }) => log.info(`Preloading the app in zygote pid: ${pid} (generation ${generation})`));
+  zygotes.on('zygote-ready', ({ pid, generation, ms }) => log.info(`Zygote ${pid} (generation ${generation}) imported the app in ${ms} ms`));
+  zygotes.on('zygote-exited', ({ pid }, exit) => log.info(`Zygote ${pid} exited with ${exit.signal ? `signal ${exit.signal}` : `code ${exit.code}`}`));
+  zygotes.on('fork-failed', ({ pid }, error) => log.error(`Zygote ${pid} could not fork a worker: ${error.type}: ${error.message}`));
+  zygotes.on('console', ({ pid }, line) => (line.stream === 'stderr' ? process.stderr : process.stdout).write(`[${pid}] ${line.text}
+`));
+  return zygotes;
 }
 
 /** Wires the arbiter's events to the log, the way gunicorn reports its workers. */
