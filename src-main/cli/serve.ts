@@ -53,8 +53,7 @@ function preloader(spawn: { python: string; app: string; projectDir: string }, l
   zygotes.on('zygote-ready', ({ pid, generation, ms }) => log.info(`Zygote ${pid} (generation ${generation}) imported the app in ${ms} ms`));
   zygotes.on('zygote-exited', ({ pid }, exit) => log.info(`Zygote ${pid} exited with ${exit.signal ? `signal ${exit.signal}` : `code ${exit.code}`}`));
   zygotes.on('fork-failed', ({ pid }, error) => log.error(`Zygote ${pid} could not fork a worker: ${error.type}: ${error.message}`));
-  zygotes.on('console', ({ pid }, line) => (line.stream === 'stderr' ? process.stderr : process.stdout).write(`[${pid}] ${line.text}
-`));
+  zygotes.on('console', ({ pid }, line) => (line.stream === 'stderr' ? process.stderr : process.stdout).write(`[${pid}] ${line.text}\n`));
   return zygotes;
 }
 
