@@ -1,7 +1,8 @@
 """Wire protocol constants, mirrored from src-main/gateway/protocol.ts (version 1).
 
 Change both files together. Every frame is a 9-byte header (u32 BE payload length,
-u8 type, u32 BE request id) followed by the payload. This module holds only constants
+u8 type, u32 BE request id) followed by the payload. Zygote-mode frames (FORK, FORKED,
+FORK_FAILED, CHILD_EXIT, CHILD_OUTPUT, HELLO) are described in zygote.py and README.md. This module holds only constants
 and tiny encoders so every other module agrees on the byte layout.
 """
 

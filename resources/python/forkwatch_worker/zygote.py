@@ -29,9 +29,12 @@ After fork, in the child: the zygote's signal handlers, wakeup fd, selector, pip
 are dropped; sys.stdout/sys.stderr/wsgi.errors and the logging hook are rebound to the child's
 channel; random is re-seeded (CPython does it already through os.register_at_fork; libraries
 that hold other per-process state can register their own ``after_in_child`` hooks, which
-os.fork() runs). Threads the app started while importing do not exist in the children.
+os.fork() runs). Threads the app started while importing do not exist in the children (the
+zygote says so once, as a LOG line). Before each fork the zygote calls gc.freeze(), so the
+objects of the import stay shared copy-on-write instead of being touched by each child's GC.
 """
 
+import gc
 import json
 import os
 import selectors
@@ -195,6 +198,9 @@ class Zygote:
                 stream.flush()  # or the child would print the zygote's buffered text again
             except Exception:
                 pass
+        # What the import built goes to the GC's permanent generation: a child's collections
+        # then never write to those objects' headers, so their pages stay shared (gc docs).
+        gc.freeze()
         old_mask = signal.pthread_sigmask(signal.SIG_BLOCK, _FORK_BLOCKED)
         try:
             pid = os.fork()
