@@ -75,6 +75,8 @@ const CONTENDERS = {
   forkwatch: ({ dir, spec, port, workers }) => [process.execPath, join(REPO_ROOT, 'bin', 'forkwatch.mjs'), 'serve', dir, '--app', spec,
     '--bind', `127.0.0.1:${port}`, '--python', PYTHON, '--reload', '--no-access-log', '--workers', String(workers)],
   'forkwatch-nocapture': (o) => [...CONTENDERS.forkwatch(o), '--no-capture'],
+  // --preload: one zygote per generation imports the app once and forks the workers.
+  'forkwatch-preload': (o) => [...CONTENDERS.forkwatch(o), '--preload'],
   'gunicorn-inotify': ({ dir, spec, port, workers }) => [PYTHON, '-m', 'gunicorn', '--reload', '--reload-engine', 'inotify',
     '--workers', String(workers), '--worker-class', 'sync', '--bind', `127.0.0.1:${port}`, '--chdir', dir, spec],
   'gunicorn-poll': ({ dir, spec, port, workers }) => [PYTHON, '-m', 'gunicorn', '--reload', '--reload-engine', 'poll',
