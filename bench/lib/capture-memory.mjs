@@ -223,6 +223,7 @@ export function captureMemoryReport(r) {
     const L = c.load;
     lines.push(`    load: ${L.requests.toLocaleString('en-US')} requests in ${L.wallS.toFixed(1)} s (${Math.round(L.rate)} req/s, ${L.slices.length} wrk slice${L.slices.length === 1 ? '' : 's'})${L.errorCount ? `, wrk errors ${JSON.stringify(L.errors)}` : ''}`);
     lines.push(`    RSS before load ${m(c.before.rssKiB)}; after load ${m(c.after.rssKiB)} (right after the last response ${m(c.afterImmediate.rssKiB)}, peak VmHWM ${m(c.after.hwmKiB)}), pid ${c.after.pid} (${c.after.comm})`);
+    lines.push(`    growth over idle (after - before) ${m(c.after.rssKiB - c.before.rssKiB)}: ${m(c.after.rssKiB - c.before.rssKiB - c.budgetBytes / 1024)} over the budget (for reference; the verdict is on RSS itself)`);
     lines.push(`    budget ${mb(c.budgetBytes)}; RSS - budget = ${mb(c.overBudgetBytes)}; limit budget + ${r.marginMiB} MiB = ${mb(c.limitBytes)}`
       + `  -> ${c.pass ? 'PASS' : 'FAIL'}${L.complete ? '' : ` (only ${L.requests} of ${r.total} requests in the time bound)`}`);
     if (c.gc?.error) lines.push(`    GC diagnosis failed: ${c.gc.error}`);

@@ -368,7 +368,7 @@ export async function runUi({ argvFor, cwd, env, workers = 2, resultsDir, log = 
       if (!point) { clicks.push({ error: 'no clickable row in view' }); continue; }
       await page.evaluate(() => window.__fwb.armClick({ timeoutMs: 5000 }));
       await page.mouse.click(point.x, point.y);
-      clicks.push(await page.evaluate(() => window.__fwb.result()));
+      clicks.push({ pickedId: point.id, ...(await page.evaluate(() => window.__fwb.result())) });
       await sleep(100 + Math.random() * 150);
     }
     const clickDiag = await page.evaluate(() => window.__fwb.stopCollect());
