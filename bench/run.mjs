@@ -520,7 +520,7 @@ function buildReport({ opts, results }) {
   lines.push(`forkwatch side: ${results.meta.forkwatchSide}${opts.capture === 'off' ? ' with --no-capture' : ''}`);
   lines.push('ratio = forkwatch/gunicorn; "better" says which direction wins; "!" = wrk reported errors (see JSON)');
   lines.push('');
-  lines.push(table(rows));
+  if (rows.length) lines.push(table(rows)); // empty with --only capture-memory,ui
 
   // Spread over rounds: how much to trust a ratio (two identical servers differ by this much).
   const spreads = [];
