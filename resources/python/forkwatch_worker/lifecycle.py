@@ -51,12 +51,25 @@ def install_faulthandler():
         faulthandler.enable(file=sys.__stderr__, all_threads=True)
 
 
-def install_signals(channel):
+def _term_handler(channel):
     def on_term(signum, frame):
         channel.shutdown = True
         if channel.idle:
             channel.stop_reading()
 
-    signal.signal(signal.SIGTERM, on_term)
+    on_term._forkwatch = True
+    return on_term
+
+
+def install_signals(channel):
+    signal.signal(signal.SIGTERM, _term_handler(channel))
     signal.signal(signal.SIGINT, signal.SIG_DFL)
     signal.signal(signal.SIGPIPE, signal.SIG_IGN)
+
+
+def rebind_signals(channel):
+    """In a worker forked by the zygote: SIGTERM now watches the worker's own channel, unless
+    the app installed a handler of its own at import (then it stays, as in a spawned worker,
+    where the app's import also comes after install_signals)."""
+    if getattr(signal.getsignal(signal.SIGTERM), "_forkwatch", False):
+        signal.signal(signal.SIGTERM, _term_handler(channel))

@@ -25,8 +25,9 @@ Process lifetime: the zygote has PR_SET_PDEATHSIG(SIGKILL) towards the master (a
 worker), each child towards the zygote, so nothing outlives the master; a child also exits on
 EOF of its own channel.
 
-After fork, in the child: the zygote's signal handlers, wakeup fd, selector, pipes and channel
-are dropped; sys.stdout/sys.stderr/wsgi.errors and the logging hook are rebound to the child's
+After fork, in the child: the zygote's SIGCHLD handler and wakeup fd give way to the app's
+(if it set any at import), the selector, pipes and channel are dropped, SIGTERM watches the
+child's channel (unless the app installed its own handler, which stays, as in a spawned worker); sys.stdout/sys.stderr/wsgi.errors and the logging hook are rebound to the child's
 channel; random is re-seeded (CPython does it already through os.register_at_fork; libraries
 that hold other per-process state can register their own ``after_in_child`` hooks, which
 os.fork() runs). Threads the app started while importing do not exist in the children (the
@@ -90,6 +91,10 @@ class Zygote:
         self.pipes = {}  # read fd -> (child pid, fd it stands for in the child)
         self.selector = None
         self.wake_r = self.wake_w = -1
+        # The app's own SIGCHLD handler and wakeup fd, if it set them at import: the children
+        # get them back.
+        self.app_sigchld = signal.SIG_DFL
+        self.app_wakeup_fd = -1
         self.warned_threads = False
 
     # -- the zygote's loop ----------------------------------------------------------------
@@ -101,8 +106,10 @@ class Zygote:
         os.set_blocking(self.wake_r, False)
         os.set_blocking(self.wake_w, False)
         # A Python-level handler is what makes the C handler write to the wakeup fd.
-        signal.signal(signal.SIGCHLD, lambda signum, frame: None)
-        signal.set_wakeup_fd(self.wake_w)
+        self.app_sigchld = signal.signal(signal.SIGCHLD, lambda signum, frame: None)
+        if self.app_sigchld is None:
+            self.app_sigchld = signal.SIG_DFL  # set outside Python: the default is all we can do
+        self.app_wakeup_fd = signal.set_wakeup_fd(self.wake_w)
         self.selector = selectors.DefaultSelector()
         self.selector.register(self.wake_r, selectors.EVENT_READ, _WAKE)
         self.selector.register(self.channel.sock, selectors.EVENT_READ, _CHANNEL)
@@ -250,8 +257,8 @@ class Zygote:
 
     def _become_worker(self, fork_id, token, made, old_mask):
         """In the child: drop the zygote's state, connect to the master, say HELLO."""
-        signal.set_wakeup_fd(-1)
-        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        signal.set_wakeup_fd(self.app_wakeup_fd)
+        signal.signal(signal.SIGCHLD, self.app_sigchld)
         self.selector.close()
         os.close(self.wake_r)
         os.close(self.wake_w)
@@ -274,7 +281,7 @@ class Zygote:
         except OSError:
             raise MasterGone()
         channel = Channel(sock)
-        lifecycle.install_signals(channel)
+        lifecycle.rebind_signals(channel)
         signal.pthread_sigmask(signal.SIG_SETMASK, old_mask)
         random = sys.modules.get("random")
         if random is not None:

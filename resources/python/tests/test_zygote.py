@@ -370,6 +370,47 @@ class ThreadWarningTests(ZygoteTest):
         self.assertIn("import-time", json.loads(payload)["text"])
 
 
+APP_WITH_SIGNALS = APP + r'''
+import signal
+
+def app_on_term(signum, frame):
+    os._exit(42)
+
+def app_on_chld(signum, frame):
+    pass
+
+signal.signal(signal.SIGTERM, app_on_term)
+signal.signal(signal.SIGCHLD, app_on_chld)
+
+def handlers(environ, start_response):
+    return text(start_response, "%s %s" % (signal.getsignal(signal.SIGTERM).__name__,
+                                           signal.getsignal(signal.SIGCHLD).__name__))
+
+ROUTES["handlers"] = handlers
+'''
+
+
+class AppSignalHandlerTests(ZygoteTest):
+    """Handlers the app installs at import stay in the workers, as in spawned workers (whose
+    import also comes after forkwatch installs its own)."""
+
+    files = {"app.py": APP_WITH_SIGNALS}
+
+    def test_the_apps_handlers_survive_the_fork(self):
+        self.zygote.ready()
+        child = self.fork()
+        self.assertEqual(child.request(path="/handlers").body, b"app_on_term app_on_chld")
+        os.kill(child.pid, signal.SIGTERM)
+        self.assertEqual(self.child_exit(child.pid)["code"], 42)
+
+    def test_same_as_a_spawned_worker(self):
+        with Worker(self.files) as worker:
+            worker.ready()
+            self.assertEqual(worker.request(path="/handlers").body, b"app_on_term app_on_chld")
+            worker.kill(signal.SIGTERM)
+            self.assertEqual(worker.wait(), 42)
+
+
 class NormalWorkerTests(unittest.TestCase):
     def test_without_zygote_nothing_changes(self):
         with Worker({"app.py": APP}) as worker:
