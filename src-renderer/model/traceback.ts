@@ -22,7 +22,7 @@ export function parseTraceback(text: string): TracebackLine[] {
     let entry: TracebackLine;
     if (frame) {
       entry = { kind: 'frame', text: raw, file: frame[1], line: Number(frame[2]), func: frame[3] };
-    } else if (raw.startsWith('Traceback (most recent call last)') || raw.startsWith('During handling') || raw.startsWith('The above exception')) {
+    } else if (/^(Traceback \(most recent call last\)|During handling|The above exception|(Current t|T)hread 0x[0-9a-f]+)/.test(raw)) {
       entry = { kind: 'header', text: raw };
     } else if ((previous === 'frame' || previous === 'source') && /^\s{4,}/.test(raw)) {
       // The source line under a frame, and the ^^^^ markers Python 3.11+ adds below it.

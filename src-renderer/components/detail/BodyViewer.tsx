@@ -6,6 +6,7 @@ import { useEffect, useState } from 'react';
 import type { BodyView, BodyViewer as ViewerName } from '../../model/body';
 import { formatBytes } from '../../model/format';
 import { FormFields, MultipartParts } from './FormFields';
+import { ImageView } from './ImageView';
 import { HexView } from './HexView';
 import { HtmlView } from './HtmlView';
 import { JsonTree } from './JsonTree';
@@ -59,7 +60,7 @@ function Viewer({ name, body }: { name: ViewerName; body: BodyView }) {
     case 'html':
       return <HtmlView html={body.text ?? ''} />;
     case 'image':
-      return <img className="body-image" data-testid="body-image" src={body.imageUrl} alt={`${body.contentType ?? 'image'}, ${formatBytes(body.size)}`} />;
+      return <ImageView body={body} />;
     case 'form':
       return <FormFields fields={body.form ?? []} />;
     case 'multipart':

@@ -8,7 +8,7 @@ export function ErrorCard({ view }: { view: ExchangeView }) {
   if (!error) {
     return (
       <p className="muted card" data-testid="no-error">
-        {view.outcome === 'ok' || view.outcome === 'pending' ? 'No error.' : `${outcomeLabel(view.outcome)}; no traceback was recorded.`}
+        {noErrorText(view)}
       </p>
     );
   }
@@ -43,4 +43,12 @@ export function ErrorCard({ view }: { view: ExchangeView }) {
       )}
     </div>
   );
+}
+
+function noErrorText(view: ExchangeView): string {
+  if (view.outcome === 'pending') return 'Still running.';
+  if (view.outcome !== 'ok') return `${outcomeLabel(view.outcome)}; no traceback was recorded.`;
+  // Frameworks catch exceptions themselves and answer 500: the traceback is in what they logged.
+  if (view.status >= 500) return `No exception reached the server: the app handled it and answered ${view.status}. ${view.logs.length > 0 ? 'See the Logs tab for what it logged.' : ''}`;
+  return 'No error.';
 }

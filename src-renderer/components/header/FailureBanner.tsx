@@ -11,10 +11,11 @@ export function FailureBanner() {
   if (!failure || !server) return null;
   // A failed first boot has no previous version to fall back on.
   const stillServing = server.state !== 'failed' && server.generation > 0;
+  const headline = failure.error ? `${failure.error.type}: ${failure.error.message}` : failure.reason;
   return (
     <section className="banner banner-error" data-testid="failure-banner" role="alert">
       <div className="banner-head">
-        <strong>{failure.error ? `${failure.error.type}: ${failure.error.message}` : failure.reason}</strong>
+        <strong>{headline}</strong>
         <span className="muted"> at {formatClock(failure.at)}</span>
         <button type="button" className="link" onClick={() => setOpen(!open)}>
           {open ? 'Hide traceback' : 'Show traceback'}
@@ -24,7 +25,7 @@ export function FailureBanner() {
         {stillServing
           ? `The reload failed: the previous version (generation ${server.generation}) still serves requests. Fix the code and save, or press Reload.`
           : 'The app could not start. Fix the code and save, or press Reload.'}
-        {failure.error && failure.reason && <span className="muted"> ({failure.reason})</span>}
+        {failure.reason && !failure.reason.includes(headline) && <span className="muted"> ({failure.reason})</span>}
       </p>
       {open && failure.error?.traceback && <Traceback text={failure.error.traceback} testId="failure-traceback" />}
     </section>

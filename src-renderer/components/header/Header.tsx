@@ -13,7 +13,7 @@ export function Header() {
         <>
           <div className="header-project">
             <span className="project-dir" data-testid="project-dir" title={server.projectDir}>
-              {server.projectDir}
+              {shortenPath(server.projectDir)}
             </span>
             <span className="app-spec" data-testid="app-spec" title="WSGI app">
               {server.app}
@@ -38,6 +38,11 @@ export function Header() {
       <ConnectionIndicator />
     </header>
   );
+}
+
+/** A long path keeps its end, the part that names the project: "…/examples/flask-todo". */
+export function shortenPath(path: string, max = 48): string {
+  return path.length <= max ? path : `…${path.slice(path.length - max + 1)}`;
 }
 
 function basename(path: string): string {

@@ -25,9 +25,9 @@ export function RequestList({ rows, version }: { rows: readonly ExchangeSummary[
 
   // New rows: stay at the bottom while following.
   useLayoutEffect(() => {
-    const el = scroller.current;
-    if (following && el && rows.length > 0) el.scrollTop = el.scrollHeight;
-  }, [version, rows.length, following]);
+    // The virtualiser knows the total height without a layout: no forced reflow per batch.
+    if (following && rows.length > 0) virtualizer.scrollToOffset(virtualizer.getTotalSize());
+  }, [version, rows.length, following, virtualizer]);
 
   const onScroll = useCallback(() => {
     const el = scroller.current;

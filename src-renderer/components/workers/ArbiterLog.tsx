@@ -15,7 +15,7 @@ export function ArbiterLog() {
           .map((entry) => (
             <li key={entry.seq} className={`arbiter-entry kind-${entry.kind}`} data-testid="arbiter-entry" data-kind={entry.kind}>
               <span className="time">{formatClock(entry.time)}</span> <span className="kind">{entry.kind}</span> <span>{entry.message}</span>
-              {entry.durationMs !== undefined && <span className="muted"> ({formatDuration(entry.durationMs)})</span>}
+              {entry.durationMs !== undefined && !/\d\s*m?s\b/.test(entry.message) && <span className="muted"> ({formatDuration(entry.durationMs)})</span>}
               {entry.changedFiles && entry.changedFiles.length > 0 && (
                 <div className="changed-files" title={entry.changedFiles.join('\n')}>
                   changed: {entry.changedFiles.slice(0, 5).join(', ')}

@@ -34,15 +34,15 @@ export function WorkerDetail({ pid }: { pid: number }) {
         <p className="muted">This worker is gone.</p>
       )}
       {worker && <WorkerActions pid={pid} state={worker.state} />}
-      <h3>
-        Python stack{' '}
-        <button type="button" onClick={stack.refresh} disabled={stack.loading || !worker || worker.state === 'dead'}>
+      <div className="stack-toolbar">
+        <h3>Python stack</h3>
+        <button type="button" data-testid="worker-stack-refresh" onClick={stack.refresh} disabled={stack.loading || !worker || worker.state === 'dead'}>
           Refresh
-        </button>{' '}
-        <label>
-          <input type="checkbox" checked={stack.live} onChange={(e) => stack.setLive(e.target.checked)} /> live
+        </button>
+        <label title="Refresh the stack every second">
+          <input type="checkbox" checked={stack.live} onChange={(e) => stack.setLive(e.target.checked)} /> Live
         </label>
-      </h3>
+      </div>
       <pre className="stack" data-testid="worker-stack">
         {stack.error ? `Could not get the stack: ${stack.error}` : (stack.text ?? 'Loading…')}
       </pre>
