@@ -1,9 +1,59 @@
 #!/usr/bin/env node
-// The `forkwatch` command: runs the TypeScript CLI (src-main/cli/index.ts) through tsx; the
-// CLI reads process.argv itself. tsx gets tsconfig.node.json so that path aliases such as
-// @contract resolve as they do for the type checker and the Electron build.
-import { fileURLToPath } from 'node:url';
-import { register } from 'tsx/esm/api';
+// The `forkwatch` command. It runs src-main/cli/index.ts bundled into out/cli/forkwatch.mjs
+// (esbuild, rebuilt here whenever a source file is newer than the bundle): a plain JS bundle
+// starts faster and uses about 20 MB less memory than compiling TypeScript on the fly, which
+// matters for a server whose memory we measure. If bundling is impossible, tsx runs the source.
+import { mkdirSync, readdirSync, renameSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
-register({ tsconfig: fileURLToPath(new URL('../tsconfig.node.json', import.meta.url)) });
-await import(new URL('../src-main/cli/index.ts', import.meta.url).href);
+const root = fileURLToPath(new URL('..', import.meta.url));
+const bundle = path.join(root, 'out/cli/forkwatch.mjs');
+
+/** Newest modification time under `dir` (TypeScript sources only). */
+function newestSource(dir) {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) newest = Math.max(newest, newestSource(full));
+    else if (entry.name.endsWith('.ts')) newest = Math.max(newest, statSync(full).mtimeMs);
+  }
+  return newest;
+}
+
+function bundleIsFresh() {
+  try {
+    return statSync(bundle).mtimeMs >= newestSource(path.join(root, 'src-main'));
+  } catch {
+    return false;
+  }
+}
+
+async function buildBundle() {
+  const { build } = await import('esbuild');
+  mkdirSync(path.dirname(bundle), { recursive: true });
+  // Built beside and renamed into place: concurrent starts never load a half-written file.
+  const temporary = `${bundle}.${process.pid}.tmp.mjs`;
+  await build({
+    entryPoints: [path.join(root, 'src-main/cli/index.ts')],
+    outfile: temporary,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    tsconfig: path.join(root, 'tsconfig.node.json'),
+    logLevel: 'error',
+  });
+  renameSync(temporary, bundle);
+}
+
+try {
+  if (!bundleIsFresh()) await buildBundle();
+  await import(pathToFileURL(bundle).href);
+} catch (error) {
+  if (error?.code !== 'ERR_MODULE_NOT_FOUND' && !String(error?.message).includes('esbuild')) throw error;
+  const { register } = await import('tsx/esm/api');
+  register({ tsconfig: path.join(root, 'tsconfig.node.json') });
+  await import(pathToFileURL(path.join(root, 'src-main/cli/index.ts')).href);
+}
