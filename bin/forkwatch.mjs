@@ -10,7 +10,11 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const bundle = path.join(root, 'out/cli/forkwatch.mjs');
 
-/** Newest modification time under `dir` (TypeScript sources only). */
+/**
+ * Newest modification time under `dir` (TypeScript sources only).
+ * @param {string} dir
+ * @returns {number}
+ */
 function newestSource(dir) {
   let newest = 0;
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
@@ -51,8 +55,9 @@ async function buildBundle() {
 try {
   if (!bundleIsFresh()) await buildBundle();
   await import(pathToFileURL(bundle).href);
-} catch (error) {
-  if (error?.code !== 'ERR_MODULE_NOT_FOUND' && !String(error?.message).includes('esbuild')) throw error;
+} catch (caught) {
+  const error = /** @type {{ code?: string, message?: string }} */ (caught);
+  if (error?.code !== 'ERR_MODULE_NOT_FOUND' && !String(error?.message).includes('esbuild')) throw caught;
   const { register } = await import('tsx/esm/api');
   register({ tsconfig: path.join(root, 'tsconfig.node.json') });
   await import(pathToFileURL(path.join(root, 'src-main/cli/index.ts')).href);
