@@ -10,7 +10,7 @@ import { DetailPane } from './components/detail/DetailPane';
 import { RequestsPanel } from './components/requests/RequestsPanel';
 import { StartScreen } from './components/start/StartScreen';
 import { WorkersPanel } from './components/workers/WorkersPanel';
-import { ClientProvider } from './session/client-context';
+import { ClientProvider, useDesktop } from './session/client-context';
 import type { Scheduler } from './session/ingest';
 import { startSession } from './session/session';
 import { useConnection, useHydrated, useShowStartScreen, useSnapshotError } from './stores/server/hooks';
@@ -30,11 +30,14 @@ export function App({ client, schedule }: { client: RendererClient; schedule?: S
 
 function Shell() {
   const hydrated = useHydrated();
-  const showStart = useShowStartScreen();
+  const desktop = useDesktop();
+  const snapshotError = useSnapshotError();
+  // The desktop shell with no project open answers commands with an error: offer to open one.
+  const showStart = useShowStartScreen() || (desktop !== null && snapshotError !== null);
   return (
     <div className="app">
       <Header />
-      {!hydrated ? <Connecting /> : showStart ? <StartScreen /> : <Inspector />}
+      {showStart ? <StartScreen /> : !hydrated ? <Connecting /> : <Inspector />}
       <Notices />
     </div>
   );

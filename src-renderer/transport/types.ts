@@ -3,7 +3,7 @@
  * state, so the session knows when to (re)load a snapshot. Chosen once at boot (pick.ts);
  * no other code knows which implementation it has (STYLE #4).
  */
-import type { InspectorClient } from '@contract';
+import type { DesktopApi, InspectorClient } from '@contract';
 
 export type ConnectionState = 'connecting' | 'open' | 'reconnecting' | 'closed';
 
@@ -18,4 +18,10 @@ export interface RendererClient extends InspectorClient {
   onConnection(listener: (status: ConnectionStatus) => void): () => void;
   /** Stops the transport for good (no reconnect). */
   close(): void;
+  /**
+   * Native extras (open a folder, recent projects) when the page runs in the desktop shell.
+   * A capability, not a transport flag: components ask "can I open a folder?", not "am I in
+   * Electron?".
+   */
+  desktop?: DesktopApi;
 }

@@ -1,10 +1,12 @@
 /**
  * Shown when there is no server to inspect: open a project folder, a recent one, or an example.
- * The contract has no command to open a project yet, so the actions are shown but disabled.
+ * The desktop shell can open folders (native dialog, recent list); a browser page cannot, so
+ * there the actions are shown disabled with the command to run instead.
  */
-import { useMemo, useState } from 'react';
-import { loadRecentProjects } from '../../session/recent-projects';
-import { CopyButton } from '../common/CopyButton';
+import { useServer, useSnapshotError } from '../../stores/server/hooks';
+import { useDesktop } from '../../session/client-context';
+import { BrowserOpenProject, DesktopOpenProject } from './OpenProject';
+import { BrowserRecentProjects, DesktopRecentProjects } from './RecentProjects';
 
 export const BUNDLED_EXAMPLES = [
   { name: 'hello', description: 'The smallest WSGI app: one plain-text response.' },
@@ -12,48 +14,33 @@ export const BUNDLED_EXAMPLES = [
   { name: 'django-notes', description: 'Django: a small notes project.' },
 ];
 
-const NOT_YET = 'Opening a project from here is not available yet: run `forkwatch serve <folder> --ui` instead.';
-
 export function StartScreen() {
-  const [path, setPath] = useState('');
-  const recent = useMemo(() => loadRecentProjects(), []);
+  const desktop = useDesktop();
+  const server = useServer();
+  const error = useSnapshotError();
   return (
     <main className="start-screen" data-testid="start-screen">
       <h1>Forkwatch</h1>
-      <p className="lead">No server is running. Open a folder with a WSGI app (app.py, wsgi.py or a Django project).</p>
-      <form className="open-project" onSubmit={(e) => e.preventDefault()}>
-        <label htmlFor="project-path">Project folder</label>
-        <input id="project-path" data-testid="project-path" value={path} onChange={(e) => setPath(e.target.value)} placeholder="/path/to/project" spellCheck={false} />
-        {/* A disabled button shows no tooltip in most browsers: the wrapper carries it. */}
-        <span title={NOT_YET}>
-          <button type="submit" data-testid="open-project" disabled>
-            Open
-          </button>
-        </span>
-      </form>
-      <p className="muted">
-        From a terminal: <code>forkwatch serve {path || '<folder>'} --ui</code> <CopyButton text={`forkwatch serve ${path || '.'} --ui`} what="command" testId="copy-serve-command" />
+      <p className="lead">
+        {server?.state === 'stopped' ? 'The server has stopped.' : 'No project is open.'} Open a folder with a WSGI app (app.py, wsgi.py or a Django project).
       </p>
-      {recent.length > 0 && (
-        <section>
-          <h2>Recent projects</h2>
-          <ul className="project-list">
-            {recent.map((p) => (
-              <li key={p.projectDir} data-testid="recent-project" title={NOT_YET}>
-                <code>{p.projectDir}</code> <span className="muted">{p.app}</span>
-              </li>
-            ))}
-          </ul>
-        </section>
-      )}
+      {error && !server && <p className="muted">{error}</p>}
+      {desktop ? <DesktopOpenProject desktop={desktop} /> : <BrowserOpenProject />}
+      {desktop ? <DesktopRecentProjects desktop={desktop} /> : <BrowserRecentProjects />}
       <section>
         <h2>Examples</h2>
         <ul className="project-list">
           {BUNDLED_EXAMPLES.map((example) => (
-            <li key={example.name} data-testid="example-project" title={NOT_YET}>
+            <li key={example.name} data-testid="example-project">
               <strong>{example.name}</strong> <span className="muted">{example.description}</span>
               <div>
-                <code>forkwatch serve resources/examples/{example.name} --ui</code>
+                {desktop ? (
+                  <span className="muted">
+                    Open the folder <code>resources/examples/{example.name}</code> of your Forkwatch install.
+                  </span>
+                ) : (
+                  <code>forkwatch serve resources/examples/{example.name} --ui</code>
+                )}
               </div>
             </li>
           ))}

@@ -35,7 +35,7 @@ function setEntry(id: number, entry: DetailEntry): void {
 }
 
 /** Fetches a record unless it is cached or on its way. */
-export async function loadDetail(client: InspectorClient, id: number, force = false): Promise<void> {
+export async function loadDetail(client: Pick<InspectorClient, 'call'>, id: number, force = false): Promise<void> {
   const current = useDetailsStore.getState().entries.get(id);
   if (!force && current && current.status !== 'error') return;
   setEntry(id, { status: 'loading' });

@@ -1,4 +1,4 @@
-import { beforeAll, afterAll, describe, expect, it } from 'vitest';
+import { beforeAll, afterAll, describe, expect, it, vi } from 'vitest';
 import { act, fireEvent, render, screen, within } from '@testing-library/react';
 import { App } from '@renderer/App';
 import { createFakeClient } from '../support/fake-client';
@@ -53,10 +53,31 @@ describe('App', () => {
     await screen.findByTestId('start-screen');
     const open = screen.getByTestId('open-project') as HTMLButtonElement;
     expect(open.disabled).toBe(true);
-    expect(open.parentElement?.title).toMatch(/not available yet/);
+    expect(open.parentElement?.title).toMatch(/not available/);
     expect(screen.getAllByTestId('example-project').map((e) => e.textContent)).toEqual(
       expect.arrayContaining([expect.stringContaining('hello'), expect.stringContaining('flask-todo')]),
     );
+  });
+
+  it('in the desktop app with no project open, opens a folder or a recent project', async () => {
+    const openFolder = vi.fn(async () => false);
+    const openRecent = vi.fn(async () => true);
+    const client = createFakeClient({
+      handlers: {
+        snapshot: () => {
+          throw new Error('No project is open: use File > Open Folder');
+        },
+      },
+    });
+    client.desktop = { openFolder, recentProjects: async () => ['/home/dev/shop', '/home/dev/blog'], openRecent };
+    render(<App client={client} schedule={microtaskScheduler} />);
+    await screen.findByTestId('start-screen');
+    fireEvent.click(screen.getByTestId('open-project'));
+    expect(openFolder).toHaveBeenCalledTimes(1);
+    const recent = await screen.findAllByTestId('recent-project');
+    expect(recent.map((r) => r.textContent)).toEqual(['/home/dev/shop', '/home/dev/blog']);
+    fireEvent.click(within(recent[1]).getByRole('button'));
+    expect(openRecent).toHaveBeenCalledWith('/home/dev/blog');
   });
 
   it('says when the connection is lost', async () => {

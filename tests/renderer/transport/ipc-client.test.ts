@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { BRIDGE_KEY, type InspectorClient } from '@contract';
-import { createIpcClient, findBridge } from '@renderer/transport/ipc-client';
+import { createIpcClient, desktopApiOf, findBridge } from '@renderer/transport/ipc-client';
 import { pickTransport } from '@renderer/transport/pick';
 
 function fakeBridge(): InspectorClient & { emit: (e: unknown) => void } {
@@ -37,6 +37,19 @@ describe('ipc client', () => {
     const states: string[] = [];
     client.onConnection((s) => states.push(s.state));
     expect(states).toEqual(['open']);
+  });
+});
+
+describe('desktop extras', () => {
+  it('are offered when the bridge has them, and absent otherwise', async () => {
+    expect(createIpcClient(fakeBridge()).desktop).toBeUndefined();
+    const openRecent = vi.fn(async () => true);
+    const bridge = { ...fakeBridge(), openFolder: async () => false, recentProjects: async () => ['/a'], openRecent };
+    const desktop = desktopApiOf(bridge)!;
+    await expect(desktop.recentProjects()).resolves.toEqual(['/a']);
+    await desktop.openRecent('/a');
+    expect(openRecent).toHaveBeenCalledWith('/a');
+    expect(createIpcClient(bridge).desktop).toBeDefined();
   });
 });
 
