@@ -98,7 +98,9 @@ class Channel:
                         self.aborted_rid = rid
                     continue
                 elif ftype == SHUTDOWN:
-                    self.shutdown = True
+                    # In stream order: requests the master sent before it (prefetched behind
+                    # the current one) are still served; next_request stops when it gets here.
+                    frames.append((ftype, rid, payload))
                     continue
                 frames.append((ftype, rid, payload))
         del buf[:pos]
@@ -115,6 +117,9 @@ class Channel:
                 ftype, rid, payload = frames.popleft()
                 if ftype == REQUEST and payload:
                     return rid, payload[0], str(payload[1:], "latin-1")
+                if ftype == SHUTDOWN:
+                    self.shutdown = True
+                    return None
                 # BODY/BODY_END of a request already answered: discard.
             # SIGTERM while idle means "exit at once" (see lifecycle): the handler either
             # runs before idle is set (then the shutdown test below sees it) or after (then
@@ -149,6 +154,11 @@ class Channel:
                     # Protocol slip (no BODY_END): never eat the next request.
                     return CLIENT_GONE
                 frames.popleft()
+                if ftype == SHUTDOWN:
+                    # Sent while this body streams in: nothing is queued behind this request
+                    # (the master prefetches only behind complete bodies), so exit after it.
+                    self.shutdown = True
+                    continue
                 if frid != rid:
                     continue
                 if ftype == BODY:

@@ -49,7 +49,7 @@ import traceback
 from . import errors, lifecycle, log_handler
 from .channel import Channel, MasterGone
 from .protocol import (
-    CHILD_EXIT, CHILD_OUTPUT, EXIT_WORKER_BOOT_ERROR, FORK, FORK_FAILED, FORKED, HELLO, LOG,
+    CHILD_EXIT, CHILD_OUTPUT, EXIT_WORKER_BOOT_ERROR, FORK, FORK_FAILED, FORKED, HELLO, LOG, SHUTDOWN,
     pack_header,
 )
 
@@ -130,7 +130,9 @@ class Zygote:
             self._reap()
             while channel.frames:
                 ftype, rid, payload = channel.frames.popleft()
-                if ftype == FORK and not channel.shutdown:
+                if ftype == SHUTDOWN:
+                    channel.shutdown = True
+                elif ftype == FORK and not channel.shutdown:
                     child_channel = self._fork(rid, payload)
                     if child_channel is not None:
                         return child_channel

@@ -836,6 +836,18 @@ class LifecycleTests(unittest.TestCase):
             self.assertEqual(w.collect(rid).body, b"slept")
             self.assertEqual(w.wait(), 0)
 
+    def test_shutdown_serves_what_was_sent_before_it(self):
+        # The master prefetches a request behind the running one; a SHUTDOWN sent after both
+        # must not drop the second (frames are handled in stream order).
+        with Worker({"app.py": ROUTES}) as w:
+            w.ready()
+            first = w.start_request(path="/slow", environ=[])
+            second = w.start_request(environ=[])
+            w.send(harness.SHUTDOWN, 0)
+            self.assertEqual(w.collect(first).body, b"slept")
+            self.assertEqual(w.collect(second).outcome, "ok")
+            self.assertEqual(w.wait(), 0)
+
     def test_sigterm_is_graceful(self):
         with Worker({"app.py": ROUTES}) as w:
             w.ready()
