@@ -211,9 +211,16 @@ describe.runIf(LINUX)('--preload', () => {
     cli.process.kill('SIGHUP');
     await cli.waitForOutput(/generation 2 serving/);
     const pids = [...zygotes(cli.output()).map(({ pid }) => pid), ...livePids(cli.output())];
+    // The zygote's argv names the master's socket: its directory outlives a SIGKILL ...
+    const argv = readFileSync(`/proc/${zygotes(cli.output())[0].pid}/cmdline`, 'utf8').split('\0');
+    const socketDir = path.dirname(argv[argv.indexOf('--zygote') + 1]);
     cli.process.kill('SIGKILL');
     await cli.exited;
     await waitFor(() => pids.every(gone), 10_000, 'every zygote and worker to be gone');
+    // ... until the next supervisor starts.
+    expect(existsSync(socketDir)).toBe(true);
+    await new ZygoteSupervisor({ python: PYTHON, app: 'app:app', projectDir: dir }).close();
+    expect(existsSync(socketDir)).toBe(false);
   });
 });
 

@@ -20,7 +20,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import net, { type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -34,6 +34,8 @@ import { Zygote, type ZygoteConsoleLine } from './zygote-process';
 const HELLO_TIMEOUT_MS = 10_000;
 /** How long close() lets zygotes exit on their own before SIGKILL. */
 const CLOSE_GRACE_MS = 5_000;
+/** The socket directories: forkwatch-zygotes-<master pid>-XXXXXX in the temp dir. */
+const DIR_PREFIX = 'forkwatch-zygotes-';
 
 export interface ZygoteInfo {
   pid: number;
@@ -67,7 +69,8 @@ export class ZygoteSupervisor extends EventEmitter<ZygoteSupervisorEvents> {
 
   constructor(private readonly options: WorkerSpawnOptions) {
     super();
-    this.dir = mkdtempSync(path.join(tmpdir(), 'forkwatch-'));
+    sweepStaleDirs();
+    this.dir = mkdtempSync(path.join(tmpdir(), `${DIR_PREFIX}${process.pid}-`));
     this.socketPath = path.join(this.dir, 'workers.sock');
     this.server = net.createServer((socket) => this.onConnection(socket));
     // Synchronous for a Unix path: the socket exists before any zygote can fork.
@@ -182,6 +185,37 @@ export class ZygoteSupervisor extends EventEmitter<ZygoteSupervisorEvents> {
     } catch {
       // best effort
     }
+  }
+}
+
+/**
+ * A master killed by SIGKILL cannot remove its socket directory: the next supervisor removes
+ * the directories of masters that no longer run (a reused pid only delays that).
+ */
+function sweepStaleDirs(): void {
+  let names: string[];
+  try {
+    names = readdirSync(tmpdir());
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const match = name.startsWith(DIR_PREFIX) ? /^(\d+)-/.exec(name.slice(DIR_PREFIX.length)) : null;
+    if (!match || Number(match[1]) === process.pid || isRunning(Number(match[1]))) continue;
+    try {
+      rmSync(path.join(tmpdir(), name), { recursive: true, force: true });
+    } catch {
+      // someone else's, or gone already
+    }
+  }
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
