@@ -7,7 +7,7 @@ import { ListToolbar } from './ListToolbar';
 import { RequestList } from './RequestList';
 
 export function RequestsPanel() {
-  const { rows, version } = useVisibleRows();
+  const { rows, version, lineage, dropped } = useVisibleRows();
   const picking = usePickingDiff();
   return (
     <section className="requests-panel" aria-label="Requests">
@@ -21,7 +21,7 @@ export function RequestsPanel() {
           </button>
         </div>
       )}
-      <RequestList rows={rows} version={version} />
+      <RequestList rows={rows} version={version} lineage={lineage} dropped={dropped} />
     </section>
   );
 }

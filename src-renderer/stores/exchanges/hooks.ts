@@ -1,6 +1,7 @@
 /** React hooks over the exchanges store; the filtered view joins the filters store here. */
 import { useDeferredValue, useMemo } from 'react';
 import type { ExchangeSummary } from '@contract';
+import type { VisibleRows } from '../../model/filtered-view';
 import { useFilter } from '../filters/hooks';
 import { useExchangesStore } from './store';
 import * as sel from './selectors';
@@ -16,15 +17,15 @@ export function useRow(id: number | null): ExchangeSummary | undefined {
 
 /**
  * The rows passing the filter. `version` changes whenever the rows do, also when `rows` is
- * the same (mutated) array: key effects and memos on it.
+ * the same (mutated) array: key effects and memos on it. `lineage` changes when the rows were
+ * recomputed (another filter), `dropped` counts rows evicted from the front within a lineage.
  */
-export function useVisibleRows(): { rows: readonly ExchangeSummary[]; version: number } {
-  // Deferred: typing in the filter stays responsive while 100,000 rows are re-filtered.
+export function useVisibleRows(): VisibleRows & { version: number } {
+  // Deferred: the typed character paints first, the list follows in a second render.
   const filter = useDeferredValue(useFilter());
   const version = useRowsVersion();
   const select = useMemo(() => sel.createVisibleRowsSelector(), []);
-  const rows = select(useExchangesStore.getState(), filter);
-  return { rows, version };
+  return { ...select(useExchangesStore.getState(), filter), version };
 }
 
 export function useRecentForWorker(pid: number | null, limit = 20): ExchangeSummary[] {

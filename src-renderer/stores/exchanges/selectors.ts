@@ -1,6 +1,7 @@
-/** Pure reads of the exchanges store, and the filtered view memoised on (version, filter). */
+/** Pure reads of the exchanges store, and the filtered view kept per (version, filter). */
 import type { ExchangeSummary } from '@contract';
-import { filterRows, type RowFilter } from '../../model/filters';
+import { FilteredViewCache, type VisibleRows } from '../../model/filtered-view';
+import { isFilterActive, type RowFilter } from '../../model/filters';
 import type { ExchangesState } from './store';
 
 export const selectVersion = (s: ExchangesState) => s.version;
@@ -13,20 +14,27 @@ export const selectRow =
     id === null ? undefined : s.table.get(id);
 
 /**
- * A memoised `filterRows`: recomputed only when the table's version or the filter object
- * changes. Each caller (one list) gets its own cache.
+ * The rows passing the filter, memoised on (version, filter) and kept incrementally: per flush
+ * only new, updated and evicted rows are looked at (FilteredView). Each caller (one list) gets
+ * its own cache. With no filter, the table's own rows (no copy).
  */
 export function createVisibleRowsSelector() {
+  const cache = new FilteredViewCache();
   let lastVersion = -1;
   let lastFilter: RowFilter | null = null;
   let lastTable: ExchangesState['table'] | null = null;
-  let result: readonly ExchangeSummary[] = [];
-  return (s: ExchangesState, filter: RowFilter): readonly ExchangeSummary[] => {
+  let result: VisibleRows = { rows: [], lineage: 0, dropped: 0 };
+  return (s: ExchangesState, filter: RowFilter): VisibleRows => {
     if (s.version !== lastVersion || filter !== lastFilter || s.table !== lastTable) {
       lastVersion = s.version;
       lastFilter = filter;
+      if (s.table !== lastTable) cache.clear();
       lastTable = s.table;
-      result = filterRows(s.table.rows, filter);
+      if (!isFilterActive(filter)) result = { rows: s.table.rows, lineage: s.table.epoch, dropped: s.table.offset };
+      else {
+        const view = cache.get(s.table, filter);
+        result = { rows: view.rows, lineage: view.lineage, dropped: view.dropped };
+      }
     }
     return result;
   };
