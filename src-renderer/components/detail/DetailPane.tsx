@@ -1,4 +1,10 @@
-/** The right-hand pane: one request's detail, its replay editor, a diff, or a worker. */
+/**
+ * The right-hand pane: one request's detail, its replay editor, a diff, or a worker.
+ *
+ * A click selects a row and the row paints as selected in that frame; the pane follows in a
+ * deferred render (the record is being fetched anyway: it shows the loading state first).
+ */
+import { memo, useDeferredValue } from 'react';
 import { useDetailMode, useDiff, useSelectedId, useSelectedPid } from '../../stores/selection/hooks';
 import { EmptyState } from '../common/EmptyState';
 import { WorkerDetail } from '../workers/WorkerDetail';
@@ -7,10 +13,21 @@ import { ExchangeDetail } from './ExchangeDetail';
 import { ReplayEditor } from './ReplayEditor';
 
 export function DetailPane() {
-  const mode = useDetailMode();
-  const selectedId = useSelectedId();
-  const selectedPid = useSelectedPid();
-  const diff = useDiff();
+  const mode = useDeferredValue(useDetailMode());
+  const selectedId = useDeferredValue(useSelectedId());
+  const selectedPid = useDeferredValue(useSelectedPid());
+  const diff = useDeferredValue(useDiff());
+  return <DetailContent mode={mode} selectedId={selectedId} selectedPid={selectedPid} diff={diff} />;
+}
+
+/** Memoised: the urgent render of a click (still the old values) stops here. */
+const DetailContent = memo(function DetailContent(props: {
+  mode: ReturnType<typeof useDetailMode>;
+  selectedId: number | null;
+  selectedPid: number | null;
+  diff: ReturnType<typeof useDiff>;
+}) {
+  const { mode, selectedId, selectedPid, diff } = props;
   let content;
   if (mode === 'worker' && selectedPid !== null) content = <WorkerDetail pid={selectedPid} />;
   else if (mode === 'diff' && diff && diff.rightId !== null) content = <DiffView leftId={diff.leftId} rightId={diff.rightId} />;
@@ -27,4 +44,4 @@ export function DetailPane() {
       {content}
     </section>
   );
-}
+});
