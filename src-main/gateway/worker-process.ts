@@ -8,9 +8,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import type { Readable, Duplex } from 'node:stream';
+import { collectStackDump, forwardLines, routeWorkerFrame } from './worker-io';
 import {
   FrameDecoder,
-  WorkerFrame,
   MasterFrame,
   encodeFrame,
   type BootFailure,
@@ -51,9 +51,6 @@ export interface WorkerProcessEvents {
 
 /** How long a dead worker's channel may take to hand over its last frames. */
 const CHANNEL_DRAIN_MS = 1000;
-
-/** How long a stack dump may go quiet before it is considered complete. */
-const STACK_DUMP_QUIET_MS = 30;
 
 /** Receives the frames about requests (START, BODY, END, CONTINUE, LOG): the hot path, so no emitter. */
 export interface FrameSink {
@@ -182,28 +179,20 @@ export class WorkerProcess extends EventEmitter<WorkerProcessEvents> implements 
    */
   dumpStack(waitMs = 1000): Promise<string> {
     if (this.exited) return Promise.resolve('');
-    return new Promise((resolve) => {
-      const chunks: Buffer[] = [];
-      let quietTimer: NodeJS.Timeout | undefined;
-      const finish = () => {
-        clearTimeout(quietTimer);
-        clearTimeout(deadline);
-        this.stackPipe.off('data', onData);
-        resolve(Buffer.concat(chunks).toString('utf8'));
-      };
-      const onData = (chunk: Buffer) => {
-        chunks.push(chunk);
-        clearTimeout(quietTimer);
-        quietTimer = setTimeout(finish, STACK_DUMP_QUIET_MS);
-      };
-      const deadline = setTimeout(finish, waitMs);
-      this.stackPipe.on('data', onData);
-      try {
-        this.child.kill('SIGUSR1');
-      } catch {
-        finish();
-      }
-    });
+    return collectStackDump(
+      (onData) => {
+        this.stackPipe.on('data', onData);
+        return () => this.stackPipe.off('data', onData);
+      },
+      () => {
+        try {
+          return this.child.kill('SIGUSR1');
+        } catch {
+          return false;
+        }
+      },
+      waitMs,
+    );
   }
 
   /**
@@ -229,29 +218,6 @@ export class WorkerProcess extends EventEmitter<WorkerProcessEvents> implements 
   }
 
   private onFrame(frame: Frame): void {
-    switch (frame.type) {
-      case WorkerFrame.READY:
-        this.emit('ready', JSON.parse(frame.payload.toString('utf8')) as ReadyInfo);
-        return;
-      case WorkerFrame.BOOT_FAILED:
-        this.emit('boot-failed', JSON.parse(frame.payload.toString('utf8')) as BootFailure);
-        return;
-      default:
-        this.sink?.frame(frame);
-    }
+    routeWorkerFrame(this, this.sink, frame);
   }
-}
-
-/** Splits a byte stream into lines (the last partial line is flushed at end of stream). */
-function forwardLines(stream: Readable, onLine: (line: string) => void): void {
-  let partial = '';
-  stream.setEncoding('utf8');
-  stream.on('data', (text: string) => {
-    const lines = (partial + text).split('\n');
-    partial = lines.pop() ?? '';
-    for (const line of lines) onLine(line);
-  });
-  stream.on('end', () => {
-    if (partial) onLine(partial);
-  });
 }

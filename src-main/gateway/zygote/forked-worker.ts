@@ -14,13 +14,12 @@
 import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
 import { StringDecoder } from 'node:string_decoder';
-import { MasterFrame, WorkerFrame, encodeFrame, type BootFailure, type Frame, type ReadyInfo } from '../protocol';
+import { MasterFrame, encodeFrame, type BootFailure, type Frame } from '../protocol';
 import type { FrameSink, WorkerExit, WorkerHandle, WorkerProcessEvents } from '../worker-process';
+import { collectStackDump, routeWorkerFrame } from '../worker-io';
 
 /** How long a dead worker's channel may take to hand over its last frames (as WorkerProcess). */
 const CHANNEL_DRAIN_MS = 1000;
-/** How long a stack dump may go quiet before it is considered complete (as WorkerProcess). */
-const STACK_DUMP_QUIET_MS = 30;
 
 /** What a forked worker needs of the zygote that forks it. */
 export interface ForkParent {
@@ -108,16 +107,7 @@ export class ForkedWorker extends EventEmitter<WorkerProcessEvents> implements W
   }
 
   onFrame(frame: Frame): void {
-    switch (frame.type) {
-      case WorkerFrame.READY:
-        this.emit('ready', JSON.parse(frame.payload.toString('utf8')) as ReadyInfo);
-        return;
-      case WorkerFrame.BOOT_FAILED:
-        this.emit('boot-failed', JSON.parse(frame.payload.toString('utf8')) as BootFailure);
-        return;
-      default:
-        this.sink?.frame(frame);
-    }
+    routeWorkerFrame(this, this.sink, frame);
   }
 
   batchEnd(): void {
@@ -222,24 +212,14 @@ export class ForkedWorker extends EventEmitter<WorkerProcessEvents> implements W
   /** SIGUSR1 to the child; faulthandler writes to its fd 4, which the zygote relays. */
   dumpStack(waitMs = 1000): Promise<string> {
     if (this.exited || this.childPid === 0 || this.reaped) return Promise.resolve('');
-    return new Promise((resolve) => {
-      const chunks: Buffer[] = [];
-      let quietTimer: NodeJS.Timeout | undefined;
-      const finish = () => {
-        clearTimeout(quietTimer);
-        clearTimeout(deadline);
-        this.stackListeners.delete(onData);
-        resolve(Buffer.concat(chunks).toString('utf8'));
-      };
-      const onData = (chunk: Buffer) => {
-        chunks.push(chunk);
-        clearTimeout(quietTimer);
-        quietTimer = setTimeout(finish, STACK_DUMP_QUIET_MS);
-      };
-      const deadline = setTimeout(finish, waitMs);
-      this.stackListeners.add(onData);
-      if (!this.signal('SIGUSR1')) finish();
-    });
+    return collectStackDump(
+      (onData) => {
+        this.stackListeners.add(onData);
+        return () => this.stackListeners.delete(onData);
+      },
+      () => this.signal('SIGUSR1'),
+      waitMs,
+    );
   }
 
   /**

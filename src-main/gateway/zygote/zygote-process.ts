@@ -24,6 +24,7 @@ import {
 } from '../protocol';
 import { WORKER_ENTRY, type WorkerExit, type WorkerSpawnOptions } from '../worker-process';
 import type { ForkParent, ForkedWorker } from './forked-worker';
+import { forwardLines } from '../worker-io';
 
 const CHANNEL_DRAIN_MS = 1000;
 
@@ -229,18 +230,4 @@ export class Zygote extends EventEmitter<ZygoteEvents> implements ForkParent {
 
 function json<T>(frame: Frame): T {
   return JSON.parse(frame.payload.toString('utf8')) as T;
-}
-
-/** Splits a byte stream into lines (the last partial line is flushed at end of stream). */
-function forwardLines(stream: Readable, onLine: (line: string) => void): void {
-  let partial = '';
-  stream.setEncoding('utf8');
-  stream.on('data', (text: string) => {
-    const lines = (partial + text).split('\n');
-    partial = lines.pop() ?? '';
-    for (const line of lines) onLine(line);
-  });
-  stream.on('end', () => {
-    if (partial) onLine(partial);
-  });
 }

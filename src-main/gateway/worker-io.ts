@@ -1,0 +1,67 @@
+/**
+ * Pieces every kind of worker handle shares (spawned by the master or forked by a zygote):
+ * console lines, the routing of boot frames, and collecting a faulthandler stack dump.
+ */
+import type { EventEmitter } from 'node:events';
+import type { Readable } from 'node:stream';
+import { WorkerFrame, type BootFailure, type Frame, type ReadyInfo } from './protocol';
+import type { FrameSink, WorkerProcessEvents } from './worker-process';
+
+/** How long a stack dump may go quiet before it is considered complete. */
+export const STACK_DUMP_QUIET_MS = 30;
+
+/** Splits a byte stream into lines (the last partial line is flushed at end of stream). */
+export function forwardLines(stream: Readable, onLine: (line: string) => void): void {
+  let partial = '';
+  stream.setEncoding('utf8');
+  stream.on('data', (text: string) => {
+    const lines = (partial + text).split('\n');
+    partial = lines.pop() ?? '';
+    for (const line of lines) onLine(line);
+  });
+  stream.on('end', () => {
+    if (partial) onLine(partial);
+  });
+}
+
+/** READY and BOOT_FAILED become events; every other frame is about a request: to the sink. */
+export function routeWorkerFrame(emitter: EventEmitter<WorkerProcessEvents>, sink: FrameSink | null, frame: Frame): void {
+  switch (frame.type) {
+    case WorkerFrame.READY:
+      emitter.emit('ready', JSON.parse(frame.payload.toString('utf8')) as ReadyInfo);
+      return;
+    case WorkerFrame.BOOT_FAILED:
+      emitter.emit('boot-failed', JSON.parse(frame.payload.toString('utf8')) as BootFailure);
+      return;
+    default:
+      sink?.frame(frame);
+  }
+}
+
+/**
+ * Collects what faulthandler writes after `trigger()` (which sends SIGUSR1 and says whether it
+ * could): the dump is complete once the pipe has been quiet for a moment, or at `waitMs`.
+ */
+export function collectStackDump(
+  listen: (onData: (chunk: Buffer) => void) => () => void,
+  trigger: () => boolean,
+  waitMs: number,
+): Promise<string> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let quietTimer: NodeJS.Timeout | undefined;
+    const finish = () => {
+      clearTimeout(quietTimer);
+      clearTimeout(deadline);
+      unlisten();
+      resolve(Buffer.concat(chunks).toString('utf8'));
+    };
+    const unlisten = listen((chunk) => {
+      chunks.push(chunk);
+      clearTimeout(quietTimer);
+      quietTimer = setTimeout(finish, STACK_DUMP_QUIET_MS);
+    });
+    const deadline = setTimeout(finish, waitMs);
+    if (!trigger()) finish();
+  });
+}
