@@ -16,46 +16,88 @@ import { RequestListHeader, RequestRow, ROW_HEIGHT } from './RequestRow';
 import { RequestsEmpty } from './RequestsEmpty';
 import { useListKeyboard } from './use-list-keyboard';
 
+/** Blank space kept above the rows at most; past it the scroll position is moved once. */
+const MAX_EVICTED_PADDING = 2_000_000;
+
 export function RequestList({ rows, version, lineage, dropped }: VisibleRows & { rows: readonly ExchangeSummary[]; version: number }) {
   const selectedId = useSelectedId();
   const client = useClient();
   const scroller = useRef<HTMLDivElement>(null);
   const [following, setFollowing] = useState(true);
+  // Rows evicted above the viewport while scrolled away are replaced by as much blank space
+  // (the virtualiser's paddingStart): the rows in view keep their offsets, so nothing slides
+  // and nothing is written to scrollTop per batch. `anchor` is the eviction count the padding
+  // counts from; it moves along while following, and when the user reaches the padding.
+  const anchor = useRef({ lineage, dropped });
+  const [, rerender] = useReducer((n: number) => n + 1, 0);
+  const paddingRows = !following && anchor.current.lineage === lineage ? Math.max(0, dropped - anchor.current.dropped) : 0;
+  const padding = paddingRows * ROW_HEIGHT;
+  const paddingRef = useRef(padding);
+  paddingRef.current = padding;
   const virtualizer = useVirtualizer({
     count: rows.length,
     getScrollElement: () => scroller.current,
     estimateSize: () => ROW_HEIGHT,
+    paddingStart: padding,
     overscan: 10,
   });
+  // Following: lay the rows out for the bottom in this render, so the scroll written below
+  // needs no second render when its scroll event comes back. Only while the virtualiser's
+  // offset is still the one written last (a user's scroll up is not overridden).
+  const viewport = virtualizer.scrollRect?.height ?? 0;
+  const bottom = Math.max(0, virtualizer.getTotalSize() - viewport);
+  const written = useRef<number | null>(null);
+  if (following && viewport > 0 && written.current !== null && virtualizer.scrollOffset !== null && Math.abs(virtualizer.scrollOffset - written.current) < ROW_HEIGHT * 1.5) {
+    virtualizer.scrollOffset = bottom;
+  }
 
-  // Rows removed above the viewport: scroll up by as much, before the frame is painted, so the
-  // rows the user looks at stay put. The virtualiser learns the offset at once (not from the
-  // scroll event a frame later) and one more render places the rows for it.
-  const [, rerender] = useReducer((n: number) => n + 1, 0);
-  const applied = useRef({ lineage, dropped });
   useLayoutEffect(() => {
-    const previous = applied.current;
-    applied.current = { lineage, dropped };
+    if (following || anchor.current.lineage !== lineage) anchor.current = { lineage, dropped };
+  }, [following, lineage, dropped]);
+
+  /** Drops the blank space above the rows, moving the scroll position by as much. */
+  const reanchor = useCallback(() => {
     const el = scroller.current;
-    if (following || !el || previous.lineage !== lineage || dropped <= previous.dropped) return;
-    const offset = Math.max(0, (virtualizer.scrollOffset ?? el.scrollTop) - (dropped - previous.dropped) * ROW_HEIGHT);
-    virtualizer.scrollOffset = offset;
-    el.scrollTop = offset;
+    const pad = paddingRef.current;
+    anchor.current = { lineage: anchor.current.lineage, dropped: anchor.current.dropped + pad / ROW_HEIGHT };
+    if (el && pad > 0) {
+      const offset = Math.max(0, (virtualizer.scrollOffset ?? el.scrollTop) - pad);
+      virtualizer.scrollOffset = offset;
+      el.scrollTop = offset;
+    }
     rerender();
-  }, [lineage, dropped, following, virtualizer]);
+  }, [virtualizer]);
+
+  // Too much blank space, or the rows in view were evicted themselves: move the scroll position.
+  useLayoutEffect(() => {
+    if (padding === 0) return;
+    if (padding > MAX_EVICTED_PADDING || (virtualizer.scrollOffset ?? 0) < padding + viewport) reanchor();
+  }, [padding, viewport, reanchor, virtualizer]);
 
   // New rows: stay at the bottom while following (one scroll per flush).
   useLayoutEffect(() => {
-    // The virtualiser knows the total height without a layout: no forced reflow per batch.
-    if (following && rows.length > 0) virtualizer.scrollToOffset(virtualizer.getTotalSize());
-  }, [version, rows.length, following, virtualizer]);
+    const el = scroller.current;
+    if (!following || !el || rows.length === 0) {
+      written.current = null;
+      return;
+    }
+    if (viewport > 0) {
+      el.scrollTop = bottom;
+      written.current = bottom;
+    } else virtualizer.scrollToOffset(virtualizer.getTotalSize());
+  }, [version, rows.length, following, virtualizer, viewport, bottom]);
 
   const onScroll = useCallback(() => {
     const el = scroller.current;
     if (!el) return;
+    // Scrolled up into the space of evicted rows: there is nothing there any more.
+    if (paddingRef.current > 0 && el.scrollTop < paddingRef.current + el.clientHeight) {
+      reanchor();
+      return;
+    }
     const atBottom = el.scrollHeight - el.scrollTop - el.clientHeight < ROW_HEIGHT * 1.5;
     setFollowing(atBottom);
-  }, []);
+  }, [reanchor]);
 
   const scrollToIndex = useCallback((index: number) => virtualizer.scrollToIndex(index, { align: 'auto' }), [virtualizer]);
   useListKeyboard(rows, scrollToIndex);
