@@ -79,6 +79,26 @@ describe('request list', () => {
     await waitFor(() => expect(rowIds()).toEqual([3, 4, 5]));
   });
 
+  it('keeps a filtered list up to date with live rows, updates and evictions', async () => {
+    const { client } = await renderApp(createFakeClient({ snapshot: snapshot({ exchanges: rows }) }));
+    fireEvent.change(screen.getByTestId('request-filter'), { target: { value: 'o' } });
+    await waitFor(() => expect(rowIds()).toEqual([2, 4])); // /login, /boom
+    act(() => client.emit({ type: 'exchanges', exchanges: [summary(5, { url: '/open', outcome: 'pending', status: 0, durationMs: null }), summary(6, { url: '/x' })] }));
+    await waitFor(() => expect(rowIds()).toEqual([2, 4, 5]));
+    fireEvent.click(screen.getByTestId('filter-status-2xx'));
+    await waitFor(() => expect(rowIds()).toEqual([]));
+    act(() => client.emit({ type: 'exchanges', exchanges: [summary(5, { url: '/open', status: 200 })] }));
+    await waitFor(() => expect(rowIds()).toEqual([5]));
+    fireEvent.click(screen.getByTestId('filter-status-2xx'));
+    await waitFor(() => expect(rowIds()).toEqual([2, 4, 5]));
+    act(() => client.emit({ type: 'evicted', ids: [1, 2, 3] }));
+    await waitFor(() => expect(rowIds()).toEqual([4, 5]));
+    fireEvent.change(screen.getByTestId('request-filter'), { target: { value: 'op' } });
+    await waitFor(() => expect(rowIds()).toEqual([5]));
+    fireEvent.change(screen.getByTestId('request-filter'), { target: { value: 'o' } });
+    await waitFor(() => expect(rowIds()).toEqual([4, 5]));
+  });
+
   it('clears, pauses capture and exports every exchange', async () => {
     const { client } = await renderApp(createFakeClient({ snapshot: snapshot({ exchanges: rows }), handlers: { exportHar: () => '{"log":{}}' } }));
     const created: Blob[] = [];
