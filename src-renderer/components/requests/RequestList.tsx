@@ -55,13 +55,13 @@ export function RequestList({ rows, version, lineage, dropped }: VisibleRows & {
     if (following || anchor.current.lineage !== lineage) anchor.current = { lineage, dropped };
   }, [following, lineage, dropped]);
 
-  /** Drops the blank space above the rows, moving the scroll position by as much. */
-  const reanchor = useCallback(() => {
+  /** Drops the blank space above the rows, moving the scroll position (`from`) by as much. */
+  const reanchor = useCallback((from: number) => {
     const el = scroller.current;
     const pad = paddingRef.current;
     anchor.current = { lineage: anchor.current.lineage, dropped: anchor.current.dropped + pad / ROW_HEIGHT };
     if (el && pad > 0) {
-      const offset = Math.max(0, (virtualizer.scrollOffset ?? el.scrollTop) - pad);
+      const offset = Math.max(0, from - pad);
       virtualizer.scrollOffset = offset;
       el.scrollTop = offset;
     }
@@ -71,7 +71,8 @@ export function RequestList({ rows, version, lineage, dropped }: VisibleRows & {
   // Too much blank space, or the rows in view were evicted themselves: move the scroll position.
   useLayoutEffect(() => {
     if (padding === 0) return;
-    if (padding > MAX_EVICTED_PADDING || (virtualizer.scrollOffset ?? 0) < padding + viewport) reanchor();
+    const offset = virtualizer.scrollOffset ?? scroller.current?.scrollTop ?? 0;
+    if (padding > MAX_EVICTED_PADDING || offset < padding + viewport) reanchor(offset);
   }, [padding, viewport, reanchor, virtualizer]);
 
   // New rows: stay at the bottom while following (one scroll per flush).
@@ -92,7 +93,7 @@ export function RequestList({ rows, version, lineage, dropped }: VisibleRows & {
     if (!el) return;
     // Scrolled up into the space of evicted rows: there is nothing there any more.
     if (paddingRef.current > 0 && el.scrollTop < paddingRef.current + el.clientHeight) {
-      reanchor();
+      reanchor(el.scrollTop);
       return;
     }
     const atBottom = el.scrollHeight - el.scrollTop - el.clientHeight < ROW_HEIGHT * 1.5;
