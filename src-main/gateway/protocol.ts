@@ -274,38 +274,59 @@ export class FrameDecoder {
   private pendingBytes = 0;
   /** Total size of the incomplete frame, once its header has arrived. */
   private needed = 0;
+  /** Bytes still to come of a streamable frame being passed on piece by piece. */
+  private streamRemaining = 0;
+  private streamRequestId = 0;
 
   /**
    * @param onFrame called for each complete frame.
    * @param onBatchEnd called after the frames of one pushed chunk, so a consumer can hold back a
    *   body chunk and merge it with an END in the same chunk into one socket write.
+   * @param streamType a frame type whose payload may be split into several frames of the same
+   *   type (a body: its bytes mean the same in one frame or in three). Such a frame is passed on
+   *   as its bytes arrive instead of being reassembled: no copy, no wait for the whole frame.
    */
   constructor(
     private readonly onFrame: (frame: Frame) => void,
     private readonly onBatchEnd?: () => void,
+    private readonly streamType = -1,
   ) {}
 
   push(chunk: Buffer): void {
     let data = chunk;
-    if (this.pendingBytes) {
+    let offset = 0;
+    if (this.streamRemaining) {
+      const take = Math.min(this.streamRemaining, data.length);
+      this.streamRemaining -= take;
+      this.onFrame({ type: this.streamType, requestId: this.streamRequestId, payload: data.subarray(0, take) });
+      offset = take;
+    } else if (this.pendingBytes) {
       this.pending.push(chunk);
       this.pendingBytes += chunk.length;
       if (this.needed === 0 && this.pendingBytes >= HEADER_SIZE) {
         this.needed = HEADER_SIZE + Buffer.concat(this.pending).readUInt32BE(0);
       }
-      if (this.needed === 0 || this.pendingBytes < this.needed) return;
+      const streamable = this.needed !== 0 && this.pendingBytes >= HEADER_SIZE && Buffer.concat(this.pending, HEADER_SIZE)[4] === this.streamType;
+      if (!streamable && (this.needed === 0 || this.pendingBytes < this.needed)) return;
       data = Buffer.concat(this.pending, this.pendingBytes);
       this.pending = [];
       this.pendingBytes = 0;
       this.needed = 0;
     }
-    let offset = 0;
     while (data.length - offset >= HEADER_SIZE) {
       const length = data.readUInt32BE(offset);
       const end = offset + HEADER_SIZE + length;
-      if (end > data.length) break;
       const type = data[offset + 4];
       const requestId = data.readUInt32BE(offset + 5);
+      if (end > data.length) {
+        if (type !== this.streamType) break;
+        // Pass on what is here of the body; the rest follows in later chunks.
+        this.onFrame({ type, requestId, payload: data.subarray(offset + HEADER_SIZE) });
+        this.streamRemaining = end - data.length;
+        this.streamRequestId = requestId;
+        offset = data.length;
+        break;
+      }
       this.onFrame({ type, requestId, payload: data.subarray(offset + HEADER_SIZE, end) });
       offset = end;
     }

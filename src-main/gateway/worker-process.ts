@@ -11,6 +11,7 @@ import type { Readable, Duplex } from 'node:stream';
 import { collectStackDump, forwardLines, routeWorkerFrame } from './worker-io';
 import {
   FrameDecoder,
+  WorkerFrame,
   MasterFrame,
   encodeFrame,
   type BootFailure,
@@ -110,6 +111,7 @@ export class WorkerProcess extends EventEmitter<WorkerProcessEvents> implements 
     const decoder = new FrameDecoder(
       (frame) => this.onFrame(frame),
       () => this.sink?.batchEnd(),
+      WorkerFrame.BODY,
     );
     this.channel.on('data', (chunk: Buffer) => decoder.push(chunk));
     // EPIPE/ECONNRESET when the worker dies mid-write: the exit event tells the story.

@@ -171,6 +171,7 @@ export class ZygoteSupervisor extends EventEmitter<ZygoteSupervisorEvents> {
         worker.connected(socket, hello.pid);
       },
       () => worker?.batchEnd(),
+      WorkerFrame.BODY,
     );
     socket.on('data', (chunk: Buffer) => decoder.push(chunk));
     socket.on('error', () => {});

@@ -95,3 +95,25 @@ describe('FrameDecoder', () => {
     expect(start).toEqual({ status: '200 OK', headers: ['Content-Type', 'text/plain; charset=é'] });
   });
 });
+
+describe('FrameDecoder with a streamable type', () => {
+  it('passes a body frame on piece by piece, as its bytes arrive, and the frames after it whole', async () => {
+    const { FrameDecoder: Decoder, encodeFrame: encode } = await import('../../../src-main/gateway/protocol');
+    const BODY = 0x85;
+    const body = Buffer.from(Array.from({ length: 5000 }, (_, i) => i % 251));
+    const stream = Buffer.concat([encode(0x84, 7, Buffer.from('200 OK')), encode(BODY, 7, body), encode(0x86, 7, Buffer.from('{}'))]);
+    for (const size of [1, 3, 9, 10, 64, 1000, 4999, stream.length]) {
+      const seen: { type: number; requestId: number; payload: Buffer }[] = [];
+      const decoder = new Decoder((frame) => seen.push({ ...frame, payload: Buffer.from(frame.payload) }), undefined, BODY);
+      for (let i = 0; i < stream.length; i += size) decoder.push(stream.subarray(i, i + size));
+      const types = seen.map((frame) => frame.type);
+      expect(types[0], `chunk ${size}`).toBe(0x84);
+      expect(types.at(-1)).toBe(0x86);
+      const bodyFrames = seen.filter((frame) => frame.type === BODY);
+      expect(bodyFrames.every((frame) => frame.requestId === 7)).toBe(true);
+      expect(Buffer.concat(bodyFrames.map((frame) => frame.payload)).equals(body)).toBe(true);
+      if (size < 1000) expect(bodyFrames.length).toBeGreaterThan(1);
+      expect(seen.at(-1)!.payload.toString()).toBe('{}');
+    }
+  });
+});
