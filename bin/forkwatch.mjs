@@ -3,12 +3,13 @@
 // (esbuild, rebuilt here whenever a source file is newer than the bundle): a plain JS bundle
 // starts faster and uses about 20 MB less memory than compiling TypeScript on the fly, which
 // matters for a server whose memory we measure. If bundling is impossible, tsx runs the source.
-import { mkdirSync, readdirSync, renameSync, statSync } from 'node:fs';
+import { mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const bundle = path.join(root, 'out/cli/forkwatch.mjs');
+const bundleDir = path.join(root, 'out/cli');
+const bundle = path.join(bundleDir, 'forkwatch.mjs');
 
 /**
  * Newest modification time under `dir` (TypeScript sources only).
@@ -35,13 +36,16 @@ function bundleIsFresh() {
 
 async function buildBundle() {
   const { build } = await import('esbuild');
-  mkdirSync(path.dirname(bundle), { recursive: true });
-  // Built beside and renamed into place: concurrent starts never load a half-written file.
-  const temporary = `${bundle}.${process.pid}.tmp.mjs`;
+  mkdirSync(path.dirname(bundleDir), { recursive: true });
+  // Built beside and moved into place: a concurrent start never loads a half-written bundle.
+  // Code split, so what only --ui or --reload needs (ws, chokidar) loads only then.
+  const temporary = `${bundleDir}.${process.pid}.tmp`;
   await build({
-    entryPoints: [path.join(root, 'src-main/cli/index.ts')],
-    outfile: temporary,
+    entryPoints: { forkwatch: path.join(root, 'src-main/cli/index.ts') },
+    outdir: temporary,
+    outExtension: { '.js': '.mjs' },
     bundle: true,
+    splitting: true,
     platform: 'node',
     format: 'esm',
     target: 'node20',
@@ -49,7 +53,8 @@ async function buildBundle() {
     tsconfig: path.join(root, 'tsconfig.node.json'),
     logLevel: 'error',
   });
-  renameSync(temporary, bundle);
+  rmSync(bundleDir, { recursive: true, force: true });
+  renameSync(temporary, bundleDir);
 }
 
 try {

@@ -5,7 +5,6 @@ import { USAGE, parseServeArgs } from './args';
 import { createLogger } from './log';
 import { attachInspector } from './inspector';
 import { handleSignals, logArbiterEvents, prepare } from './serve';
-import { createReloader } from '../gateway/reload';
 
 export async function main(argv: string[]): Promise<number> {
   const parsed = parseServeArgs(argv);
@@ -25,15 +24,16 @@ export async function main(argv: string[]): Promise<number> {
     const prepared = prepare(config, log);
     gateway = prepared.gateway;
     logArbiterEvents(gateway, log, config.accessLog, config.reloadErrors);
-    inspector = attachInspector(gateway, config, prepared);
+    inspector = await attachInspector(gateway, config, prepared);
     await gateway.start();
   } catch (error) {
     log.error(`App failed to load: ${(error as Error).message}`);
     return 4;
   }
   // --reload: watch once the app is served (a change during the boot is in the first generation).
+  // Loaded only when asked for: the watcher and the UI transport cost start-up time.
   const reloader = config.reload
-    ? createReloader({
+    ? (await import('../gateway/reload')).createReloader({
         projectDir: config.projectDir,
         arbiter: gateway.arbiter,
         include: config.reloadInclude,

@@ -6,8 +6,8 @@ import { writeFile } from 'node:fs/promises';
 import { createCapture, type Capture } from '../gateway/capture';
 import { toHar } from '../gateway/capture/har';
 import type { Gateway } from '../gateway/gateway';
-import { createInspectorHost, type InspectorHost } from '../host/inspector-host';
-import { startBrowserTransport, type BrowserTransport } from '../host/ws-transport';
+import type { InspectorHost } from '../host/inspector-host';
+import type { BrowserTransport } from '../host/ws-transport';
 import type { ServeConfig } from './args';
 
 export interface CliInspector {
@@ -20,19 +20,21 @@ export interface CliInspector {
 }
 
 /** Call before `gateway.start()`: the host learns the Python version from the first workers. */
-export function attachInspector(gateway: Gateway, config: ServeConfig, info: { app: string; python: string }): CliInspector {
+export async function attachInspector(gateway: Gateway, config: ServeConfig, info: { app: string; python: string }): Promise<CliInspector> {
   const capture = createCapture(gateway, {
     mode: config.capture ? 'on' : 'off',
     bodyLimit: config.captureBodyLimit,
     storeLimits: { maxExchanges: config.captureMaxExchanges, maxBytes: config.captureMaxBytes },
   });
-  const host = config.ui ? createInspectorHost({ gateway, capture, info: { projectDir: config.projectDir, ...info } }) : null;
+  // The host and its WebSocket transport load only for --ui: a headless start stays quick.
+  const host = config.ui ? (await import('../host/inspector-host')).createInspectorHost({ gateway, capture, info: { projectDir: config.projectDir, ...info } }) : null;
   let transport: BrowserTransport | null = null;
   return {
     capture,
     host,
     async startUi() {
       if (!host) return null;
+      const { startBrowserTransport } = await import('../host/ws-transport');
       transport = await startBrowserTransport({ host });
       return transport.url;
     },
