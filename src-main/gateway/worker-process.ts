@@ -19,9 +19,13 @@ import {
   type ReadyInfo,
 } from './protocol';
 
+/**
+ * The worker's entry script. In a packaged app the bundle lives inside app.asar, which Python
+ * cannot read: the worker is shipped unpacked beside it (electron-builder.yml asarUnpack).
+ */
 export const WORKER_ENTRY = fileURLToPath(
   new URL('../../resources/python/forkwatch_worker/__main__.py', import.meta.url),
-);
+).replace(/app\.asar([\\/])/, 'app.asar.unpacked$1');
 
 export interface WorkerSpawnOptions {
   python: string;
