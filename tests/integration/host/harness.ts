@@ -9,7 +9,7 @@ import { createCapture, type Capture } from '../../../src-main/gateway/capture';
 import { createGateway, type Gateway, type GatewayOptions } from '../../../src-main/gateway/gateway';
 import { createInspectorHost, type InspectorHost, type InspectorHostOptions } from '../../../src-main/host/inspector-host';
 import { startBrowserTransport, type BrowserTransport, type BrowserTransportOptions } from '../../../src-main/host/ws-transport';
-import { APPS_DIR, PYTHON } from '../support/servers';
+import { fixtureGatewayOptions } from '../support/servers';
 
 export interface Inspected {
   gateway: Gateway;
@@ -36,22 +36,7 @@ export interface InspectedOptions {
 
 /** Builds gateway + capture + host before start(), as the CLI does, then starts. */
 export async function startInspected(app: string, options: InspectedOptions = {}): Promise<Inspected & { started: Promise<string> }> {
-  const gatewayOptions: GatewayOptions = {
-    projectDir: APPS_DIR,
-    app: app.includes(':') ? app : `wsgi_apps:${app}`,
-    python: PYTHON,
-    host: '127.0.0.1',
-    port: 0,
-    rootPath: '',
-    workers: 2,
-    timeout: 30,
-    gracefulTimeout: 10,
-    maxRequests: 0,
-    maxRequestsJitter: 0,
-    backlog: 2048,
-    capture: true,
-    ...options.gateway,
-  };
+  const gatewayOptions = fixtureGatewayOptions(app, { capture: true, ...options.gateway });
   const gateway = createGateway(gatewayOptions);
   cleanups.push(() => gateway.close(false));
   const capture = createCapture(gateway);

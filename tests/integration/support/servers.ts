@@ -19,10 +19,11 @@ export async function stopAll(): Promise<void> {
   running.clear();
 }
 
-export async function startGateway(app: string, overrides: Partial<GatewayOptions> = {}): Promise<Gateway> {
-  const gateway = createGateway({
+/** Gateway options for a fixture app ("name" in wsgi_apps.py, or "module:callable"). */
+export function fixtureGatewayOptions(app: string, overrides: Partial<GatewayOptions> = {}): GatewayOptions {
+  return {
     projectDir: APPS_DIR,
-    app: `wsgi_apps:${app}`,
+    app: app.includes(':') ? app : `wsgi_apps:${app}`,
     python: PYTHON,
     host: '127.0.0.1',
     port: 0,
@@ -35,7 +36,11 @@ export async function startGateway(app: string, overrides: Partial<GatewayOption
     backlog: 2048,
     capture: false,
     ...overrides,
-  });
+  };
+}
+
+export async function startGateway(app: string, overrides: Partial<GatewayOptions> = {}): Promise<Gateway> {
+  const gateway = createGateway(fixtureGatewayOptions(app, overrides));
   running.add({ stop: () => gateway.close(false) });
   await gateway.start();
   return gateway;
