@@ -1,5 +1,5 @@
 // What `npm start [-- FOLDER [serve options]]` runs: the Electron app, or, where no Electron
-// binary or no display can be had, the same UI in the browser (`forkwatch serve FOLDER --ui`).
+// binary or no display can be had, the same UI in the browser (`forkwatch serve FOLDER --ui --reload`: the desktop app reloads on changes by default).
 // Pure: the facts in, the command out (scripts/start.mjs gathers the facts and runs it).
 
 import path from 'node:path';
@@ -48,6 +48,6 @@ export function planLaunch(facts) {
     mode: 'browser',
     notice,
     command: facts.node,
-    args: [path.join(facts.root, 'bin/forkwatch.mjs'), 'serve', folder ?? path.join(facts.root, EXAMPLE_PROJECT), '--ui', ...args],
+    args: [path.join(facts.root, 'bin/forkwatch.mjs'), 'serve', folder ?? path.join(facts.root, EXAMPLE_PROJECT), '--ui', '--reload', ...args],
   };
 }

@@ -35,7 +35,7 @@ describe('planLaunch', () => {
       mode: 'browser',
       notice: 'Electron binary is not available (the Electron binary was never downloaded): falling back to browser mode.',
       command: '/usr/bin/node',
-      args: [path.join(root, 'bin/forkwatch.mjs'), 'serve', '/p/site', '--ui', '--bind', ':9000'],
+      args: [path.join(root, 'bin/forkwatch.mjs'), 'serve', '/p/site', '--ui', '--reload', '--bind', ':9000'],
     });
     expect(plan.mode === 'browser' && plan.notice).not.toContain('\n');
   });
@@ -44,6 +44,6 @@ describe('planLaunch', () => {
     const plan = planLaunch(facts({ display: false }));
     expect(plan.mode).toBe('browser');
     expect(plan.mode === 'browser' && plan.notice).toBe('Electron cannot open a window here (no display): falling back to browser mode.');
-    expect(plan.args.slice(1, 4)).toEqual(['serve', path.join(root, 'resources/examples/hello'), '--ui']);
+    expect(plan.args.slice(1, 5)).toEqual(['serve', path.join(root, 'resources/examples/hello'), '--ui', '--reload']);
   });
 });
