@@ -326,8 +326,9 @@ class Exchange:
         size = len(body)
         rid = self.rid
         capture = self.capture
-        if capture is not None and (self.headers_sent or self.cl != size or not 0 < size <= MAX_BODY_FRAME):
-            return False  # the general path records the Content-Length findings
+        if capture is not None and (self.headers_sent or (self.cl is not None and self.cl != size)
+                                    or size > MAX_BODY_FRAME):
+            return False  # the general path records the Content-Length and write() findings
         if self.headers_sent or self.cl != size or not 0 < size <= MAX_BODY_FRAME:
             # The general case: Content-Length to add, to enforce or found short, a body
             # split into several frames, or headers already out through write().
@@ -351,8 +352,8 @@ class Exchange:
             end = _END_OK % (self.input.bytes_read, self.bytes_sent, b"true" if short else b"false")
         else:
             capture.chunk_sizes.extend([len(chunk) for chunk in chunks])
-            end = _dumps({"outcome": "ok", "bytesRead": self.input.bytes_read, "bytesSent": self.bytes_sent,
-                          "short": short, "capture": capture.to_json()}).encode("utf-8")
+            end = _with_capture(_END_OK % (self.input.bytes_read, self.bytes_sent,
+                                           b"true" if short else b"false"), capture)
         parts.append(pack_header(len(end), END, rid))
         parts.append(end)
         self.channel.send_parts(parts, size)
@@ -458,12 +459,17 @@ class Exchange:
                "bytesSent": self.bytes_sent, "short": short}
         if error is not None:
             end["error"] = error
-        if capture is not None:
-            end["capture"] = capture.to_json()
         payload = _dumps(end).encode("utf-8")
+        if capture is not None:
+            payload = _with_capture(payload, capture)
         parts.append(pack_header(len(payload), END, self.rid))
         parts.append(payload)
         self.channel.send_parts(parts, 0)
+
+
+def _with_capture(end_json, capture):
+    """END's JSON object with "capture" added (spliced: see Capture.to_json_text)."""
+    return end_json[:-1] + b',"capture":' + capture.to_json_text().encode("utf-8") + b"}"
 
 
 def _violation_error(message):
