@@ -24,6 +24,7 @@ def app(environ, start_response):
         os.write(2, b"raw stderr from %d\\n" % os.getpid())
     if environ["PATH_INFO"] == "/sleep":
         def sleeping_in_the_app():
+            os.write(2, b"sleeping_in_the_app started\\n")
             time.sleep(float(environ["QUERY_STRING"]))
         sleeping_in_the_app()
     start_response("200 OK", [("Content-Type", "text/plain")])
@@ -273,9 +274,12 @@ describe.runIf(LINUX)('ZygoteSupervisor in a gateway', () => {
   it('dumps the stack of a busy forked worker through its zygote', async () => {
     const dir = project();
     const { gateway } = await preloaded(dir);
+    const lines: { pid: number; text: string }[] = [];
+    gateway.arbiter.on('console', (info: { pid: number }, line: { text: string }) => lines.push({ pid: info.pid, text: line.text }));
     const pending = fetch(gateway.url + '/sleep?1');
     const busy = await waitFor(() => gateway.arbiter.list().find((worker) => worker.state === 'busy'), 5000, 'a busy worker');
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // The app says so once it is inside sleeping_in_the_app.
+    await waitFor(() => lines.some(({ pid, text }) => pid === busy!.pid && text.includes('sleeping_in_the_app started')), 5000, 'the app to start sleeping');
     const stack = await gateway.arbiter.dumpStack(busy!.pid);
     expect(stack).toMatch(/sleeping_in_the_app/);
     expect((await pending).status).toBe(200);

@@ -5,6 +5,7 @@ Standard library only. The interpreter under test is $FORKWATCH_PYTHON, default:
 running the tests.
 """
 
+import collections
 import fcntl
 import json
 import os
@@ -120,6 +121,7 @@ class Worker:
         self.stdout = bytearray()
         self.stderr = bytearray()
         self.idle_logs = []
+        self.pending = collections.deque()  # frames wait_for_log read ahead, for later reads
         self.next_rid = 1
         self._readers = [
             threading.Thread(target=self._drain, args=(self.proc.stdout, self.stdout), daemon=True),
@@ -139,6 +141,11 @@ class Worker:
         self.sock.sendall(frame(ftype, rid, payload))
 
     def recv_frame(self, timeout=20):
+        if self.pending:
+            return self.pending.popleft()
+        return self._read_frame(timeout)
+
+    def _read_frame(self, timeout):
         self.sock.settimeout(timeout)
         while True:
             if len(self.buf) >= 9:
@@ -151,6 +158,30 @@ class Worker:
             if not data:
                 return None
             self.buf += data
+
+    def wait_for_log(self, text, timeout=10):
+        """Read frames until a LOG whose text contains `text` has arrived; returns its record.
+
+        Every frame read (the match included) stays queued for later recv_frame/collect/boot
+        calls, so waiting here changes nothing about what those see."""
+        for ftype, rid, payload in self.pending:
+            if ftype == LOG and text in json.loads(payload)["text"]:
+                return json.loads(payload)
+        deadline = time.monotonic() + timeout
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise TimeoutError("no LOG containing %r; stderr=%r" % (text, bytes(self.stderr)))
+            try:
+                f = self._read_frame(remaining)
+            except socket.timeout:
+                continue  # the deadline check above reports it
+            if f is None:
+                raise EOFError("channel closed before a LOG containing %r" % text)
+            self.pending.append(f)
+            ftype, rid, payload = f
+            if ftype == LOG and text in json.loads(payload)["text"]:
+                return json.loads(payload)
 
     def boot(self):
         """Frames until READY or BOOT_FAILED: (type, json payload)."""
@@ -238,24 +269,24 @@ class Worker:
 
     # -- lifecycle ----------------------------------------------------------------------
 
-    def read_dump(self, timeout=5):
-        deadline = time.time() + timeout
+    def read_dump(self, until=("File",), timeout=5):
+        """The stack dump from fd 4, read until every string in `until` is in it (or the
+        deadline passes: the caller's assertions then show what did arrive)."""
+        deadline = time.monotonic() + timeout
         out = b""
         os.set_blocking(self.dump_fd, False)
-        while time.time() < deadline:
+        while True:
             try:
                 data = os.read(self.dump_fd, 65536)
             except BlockingIOError:
                 data = None
             if data:
                 out += data
-                if b"File" in out:
-                    time.sleep(0.1)
-                    continue
-            elif out:
-                return out.decode("utf-8", "replace")
-            time.sleep(0.02)
-        return out.decode("utf-8", "replace")
+            text = out.decode("utf-8", "replace")
+            if all(s in text for s in until) or time.monotonic() >= deadline:
+                return text
+            if not data:
+                time.sleep(0.02)  # poll interval, bounded by the deadline
 
     def wait(self, timeout=10):
         return self.proc.wait(timeout)

@@ -6,13 +6,17 @@ of the protocol (FORK/FORKED/CHILD_EXIT/CHILD_OUTPUT to the zygote, HELLO/READY/
 with each forked worker).
 """
 
+import collections
+import fcntl
 import json
 import os
 import shutil
 import signal
 import socket
+import struct
 import sys
 import tempfile
+import termios
 import time
 import unittest
 
@@ -26,7 +30,7 @@ from harness import (  # noqa: E402
 LINUX = sys.platform.startswith("linux")
 
 APP = r'''
-import logging, os, random, sys, threading, time
+import logging, os, random, signal, sys, threading, time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 with open(os.path.join(HERE, "imports.txt"), "a") as f:
@@ -55,11 +59,20 @@ def raw(environ, start_response):
 
 def sleepy(environ, start_response):
     def sleeping_in_the_app():
+        print("sleepy started", flush=True)
         time.sleep(float(environ["QUERY_STRING"] or "5"))
     sleeping_in_the_app()
     return text(start_response, "slept")
 
-ROUTES = {"who": who, "rand": rand, "raw": raw, "sleepy": sleepy}
+def dump_and_die(environ, start_response):
+    def sleeping_in_the_app():
+        # A thread-directed signal is handled before pthread_kill returns: faulthandler has
+        # written the whole stack to fd 4 when the SIGKILL goes out.
+        signal.pthread_kill(threading.get_ident(), signal.SIGUSR1)
+        os.kill(os.getpid(), signal.SIGKILL)
+    sleeping_in_the_app()
+
+ROUTES = {"who": who, "rand": rand, "raw": raw, "sleepy": sleepy, "dump_and_die": dump_and_die}
 
 def app(environ, start_response):
     return ROUTES[environ["PATH_INFO"].strip("/") or "who"](environ, start_response)
@@ -75,6 +88,7 @@ class Child(Worker):
         self.stdout = bytearray()
         self.stderr = bytearray()
         self.idle_logs = []
+        self.pending = collections.deque()
         self.next_rid = 1
         ftype, rid, payload = self.recv_frame()
         assert ftype == HELLO, (ftype, rid, payload)
@@ -111,6 +125,27 @@ def wait_dead(pid, timeout=10):
     return False
 
 
+def wait_until(condition, what, timeout=10):
+    """Poll condition() until it is true; TimeoutError after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() >= deadline:
+            raise TimeoutError("timed out waiting for " + what)
+        time.sleep(0.01)
+
+
+def unread_by_peer(sock):
+    """Bytes sent on a Unix socket that the other end has not read yet (Linux SIOCOUTQ)."""
+    return struct.unpack("i", fcntl.ioctl(sock.fileno(), termios.TIOCOUTQ, b"\0\0\0\0"))[0]
+
+
+def signal_pending(pid, signum):
+    """True while signum is pending (generated, not yet delivered) for pid, from /proc."""
+    with open("/proc/%d/status" % pid) as f:
+        masks = dict(line.split(":", 1) for line in f if line.startswith(("SigPnd", "ShdPnd")))
+    return any(int(mask, 16) >> (signum - 1) & 1 for mask in masks.values())
+
+
 class ZygoteTest(unittest.TestCase):
     files = {"app.py": APP}
 
@@ -133,18 +168,21 @@ class ZygoteTest(unittest.TestCase):
         self.listener.close()
         shutil.rmtree(self.sockdir, ignore_errors=True)
 
-    def zygote_frame(self, ftype, rid=None, timeout=20):
-        """The next zygote frame of a type (and rid), keeping the others in self.events."""
+    def zygote_frame(self, ftype, rid=None, timeout=20, match=None):
+        """The next zygote frame of a type (and rid, and for which match(payload) is true),
+        keeping the others in self.events."""
+        def wanted(t, r, p):
+            return t == ftype and (rid is None or r == rid) and (match is None or match(p))
         for i, (t, r, p) in enumerate(self.events):
-            if t == ftype and (rid is None or r == rid):
+            if wanted(t, r, p):
                 del self.events[i]
                 return r, p
         deadline = time.time() + timeout
         while time.time() < deadline:
-            f = self.zygote.recv_frame(timeout)
+            f = self.zygote.recv_frame(max(deadline - time.time(), 0.001))
             if f is None:
                 raise EOFError("zygote closed its channel; stderr=%r" % bytes(self.zygote.stderr))
-            if f[0] == ftype and (rid is None or f[1] == rid):
+            if wanted(*f):
                 return f[1], f[2]
             self.events.append(f)
         raise TimeoutError("no frame 0x%x" % ftype)
@@ -174,12 +212,10 @@ class ZygoteTest(unittest.TestCase):
         deadline = time.time() + timeout
         out = b""
         while time.time() < deadline:
-            rid, payload = self.zygote_frame(CHILD_OUTPUT, pid, timeout=deadline - time.time())
-            if payload[0] == fd:
-                out += payload[1:]
-            else:
-                self.events.append((CHILD_OUTPUT, rid, payload))  # another fd: keep it
-                time.sleep(0.01)
+            # Other fds' output stays in self.events.
+            _, payload = self.zygote_frame(CHILD_OUTPUT, pid, timeout=deadline - time.time(),
+                                           match=lambda p: p[0] == fd)
+            out += payload[1:]
             if until in out:
                 return out
         raise TimeoutError("%r not in %r" % (until, out))
@@ -238,7 +274,7 @@ class ForkTests(ZygoteTest):
         self.zygote.ready()
         child = self.fork()
         rid = child.start_request(path="/sleepy", environ=[("QUERY_STRING", "0.5")])
-        time.sleep(0.2)
+        child.wait_for_log("sleepy started")
         os.kill(child.pid, signal.SIGTERM)
         self.assertEqual(child.collect(rid).body, b"slept")
         self.assertEqual(self.child_exit(child.pid)["code"], 0)
@@ -260,7 +296,7 @@ class ForkTests(ZygoteTest):
         self.zygote.ready()
         child = self.fork()
         child.start_request(path="/sleepy", environ=[("QUERY_STRING", "3")])
-        time.sleep(0.3)
+        child.wait_for_log("sleepy started")
         os.kill(child.pid, signal.SIGUSR1)
         dump = self.output_of(child.pid, 4, b"sleeping_in_the_app")
         self.assertIn(b"File", dump)
@@ -269,12 +305,9 @@ class ForkTests(ZygoteTest):
     def test_output_written_just_before_death_precedes_child_exit(self):
         self.zygote.ready()
         child = self.fork()
-        child.start_request(path="/sleepy", environ=[("QUERY_STRING", "5")])
-        time.sleep(0.2)
-        os.kill(child.pid, signal.SIGUSR1)
-        time.sleep(0.2)
-        os.kill(child.pid, signal.SIGKILL)
-        self.child_exit(child.pid)
+        # The child dumps its stack (SIGUSR1) and SIGKILLs itself right after.
+        child.start_request(path="/dump_and_die")
+        self.assertEqual(self.child_exit(child.pid)["signal"], "SIGKILL")
         dumped = b"".join(p[1:] for t, r, p in self.events
                           if t == CHILD_OUTPUT and r == child.pid and p[0] == 4)
         self.assertIn(b"sleeping_in_the_app", dumped)
@@ -295,7 +328,7 @@ class ZygoteLifetimeTests(ZygoteTest):
         self.zygote.ready()
         child = self.fork()
         self.zygote.send(SHUTDOWN, 0)
-        time.sleep(0.3)
+        wait_until(lambda: unread_by_peer(self.zygote.sock) == 0, "the zygote to read SHUTDOWN")
         self.assertIsNone(self.zygote.proc.poll())
         self.assertEqual(child.request(path="/who").status, "200 OK")
         child.send(SHUTDOWN, 0)
@@ -306,7 +339,8 @@ class ZygoteLifetimeTests(ZygoteTest):
         self.zygote.ready()
         child = self.fork()
         self.zygote.kill(signal.SIGTERM)
-        time.sleep(0.3)
+        wait_until(lambda: not signal_pending(self.zygote.proc.pid, signal.SIGTERM),
+                   "the zygote to take SIGTERM")
         self.assertIsNone(self.zygote.proc.poll())
         os.kill(child.pid, signal.SIGTERM)
         self.child_exit(child.pid)
