@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import path from 'node:path';
-import { REPO } from '../integration/support/servers';
+import { REPO, stopAll } from '../integration/support/servers';
 import { openInspector, type InspectorSession } from './support/inspector';
 
 let session: InspectorSession;
@@ -15,7 +15,10 @@ beforeAll(async () => {
   session = await openInspector([path.join(REPO, 'resources/examples/hello'), '--bind', '127.0.0.1:0']);
   await session.page.getByTestId('worker-card').first().waitFor();
 }, 60_000);
-afterAll(async () => session?.close());
+afterAll(async () => {
+  await session?.close();
+  await stopAll();
+});
 
 describe('the inspector UI', () => {
   it('shows the server and its live workers', async () => {

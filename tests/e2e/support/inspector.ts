@@ -34,9 +34,13 @@ export async function openInspector(args: string[]): Promise<InspectorSession> {
   ensureRendererBuilt();
   const cli = await startCli([...args, '--ui']);
   const [, inspectorUrl] = await cli.waitForOutput(/Inspector: (http:\/\/\S+)/);
+  // A browser that fails to start must not leave the server behind.
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+  }).catch(async (error: Error) => {
+    await cli.stop();
+    throw error;
   });
   const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
   await page.goto(inspectorUrl);
