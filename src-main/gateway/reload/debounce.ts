@@ -45,8 +45,12 @@ export interface Debouncer<T> {
   readonly pending: number;
 }
 
-/** The default window: a save's events arrive within a millisecond or two of each other. */
-export const DEFAULT_QUIET_MS = 10;
+/**
+ * The default window: a save's events arrive within a millisecond or two of each other, but a
+ * `git checkout` writing hundreds of files can be descheduled for several milliseconds on a
+ * busy machine (seen at 10 ms: the first file went alone, the rest in a second reload).
+ */
+export const DEFAULT_QUIET_MS = 25;
 export const DEFAULT_BULK_THRESHOLD = 5;
 export const DEFAULT_BULK_QUIET_MS = 150;
 export const DEFAULT_MAX_WAIT_MS = 2000;
