@@ -2,10 +2,48 @@
  * Pieces every kind of worker handle shares (spawned by the master or forked by a zygote):
  * console lines, the routing of boot frames, and collecting a faulthandler stack dump.
  */
+import type { ChildProcess } from 'node:child_process';
 import type { EventEmitter } from 'node:events';
-import type { Readable } from 'node:stream';
+import type { Duplex, Readable } from 'node:stream';
 import { WorkerFrame, type BootFailure, type Frame, type ReadyInfo } from './protocol';
 import type { FrameSink, WorkerProcessEvents } from './worker-process';
+
+/** How long a dead child's channel may take to hand over its last frames. */
+export const CHANNEL_DRAIN_MS = 1000;
+
+/**
+ * Calls `onExit` once the child has exited AND its channel is drained: SIGCHLD can overtake the
+ * last frames still unread on the channel (an END, a BOOT_FAILED), and a request whose END is
+ * only late must not look lost. A spawn failure (python not found) has no 'exit': it reports 127.
+ */
+export function onExitAfterDrain(child: ChildProcess, channel: Duplex, onExit: (code: number | null, signal: NodeJS.Signals | null) => void): void {
+  let done = false;
+  const report = (code: number | null, signal: NodeJS.Signals | null) => {
+    if (done) return;
+    done = true;
+    onExit(code, signal);
+  };
+  child.once('exit', (code, signal) => {
+    if (channel.closed || channel.destroyed) return report(code, signal);
+    const timer = setTimeout(() => report(code, signal), CHANNEL_DRAIN_MS);
+    channel.once('close', () => {
+      clearTimeout(timer);
+      report(code, signal);
+    });
+    channel.resume();
+  });
+  child.once('error', () => report(127, null));
+}
+
+/** Waits for `exited`, calling `onDeadline` (a SIGKILL) if it takes longer than `ms`. */
+export async function exitWithin<T>(exited: Promise<T>, ms: number, onDeadline: () => void): Promise<T> {
+  const timer = setTimeout(onDeadline, ms);
+  try {
+    return await exited;
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 /** How long a stack dump may go quiet before it is considered complete. */
 export const STACK_DUMP_QUIET_MS = 30;

@@ -8,7 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import type { Readable, Duplex } from 'node:stream';
-import { collectStackDump, forwardLines, routeWorkerFrame } from './worker-io';
+import { collectStackDump, exitWithin, forwardLines, onExitAfterDrain, routeWorkerFrame } from './worker-io';
 import {
   FrameDecoder,
   WorkerFrame,
@@ -53,9 +53,6 @@ export interface WorkerProcessEvents {
   console: [{ stream: 'stdout' | 'stderr'; text: string }];
   exit: [WorkerExit];
 }
-
-/** How long a dead worker's channel may take to hand over its last frames. */
-const CHANNEL_DRAIN_MS = 1000;
 
 /** Receives the frames about requests (START, BODY, END, CONTINUE, LOG): the hot path, so no emitter. */
 export interface FrameSink {
@@ -130,19 +127,7 @@ export class WorkerProcess extends EventEmitter<WorkerProcessEvents> implements 
         this.emit('exit', this.exited);
         resolve(this.exited);
       };
-      // SIGCHLD can overtake the last frames still unread on the channel (an END just sent):
-      // report the exit only once the channel is drained, so no finished request looks lost.
-      this.child.once('exit', (code, signal) => {
-        if (this.channel.closed || this.channel.destroyed) return onExit(code, signal);
-        const timer = setTimeout(() => onExit(code, signal), CHANNEL_DRAIN_MS);
-        this.channel.once('close', () => {
-          clearTimeout(timer);
-          onExit(code, signal);
-        });
-        this.channel.resume();
-      });
-      // spawn failure (python not found): no 'exit' follows, so report it as one.
-      this.child.once('error', () => onExit(127, null));
+      onExitAfterDrain(this.child, this.channel, onExit);
     });
   }
 
@@ -209,10 +194,7 @@ export class WorkerProcess extends EventEmitter<WorkerProcessEvents> implements 
   async stop(graceMs: number): Promise<WorkerExit> {
     if (this.exited) return this.exited;
     this.send(MasterFrame.SHUTDOWN, 0);
-    const timer = setTimeout(() => this.kill(), graceMs);
-    const status = await this.exitPromise;
-    clearTimeout(timer);
-    return status;
+    return exitWithin(this.exitPromise, graceMs, () => this.kill());
   }
 
   kill(signal: NodeJS.Signals = 'SIGKILL'): void {

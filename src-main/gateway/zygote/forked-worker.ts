@@ -16,10 +16,8 @@ import type { Socket } from 'node:net';
 import { StringDecoder } from 'node:string_decoder';
 import { MasterFrame, encodeFrame, type BootFailure, type Frame } from '../protocol';
 import type { FrameSink, WorkerExit, WorkerHandle, WorkerProcessEvents } from '../worker-process';
-import { collectStackDump, routeWorkerFrame } from '../worker-io';
+import { CHANNEL_DRAIN_MS, collectStackDump, exitWithin, routeWorkerFrame } from '../worker-io';
 
-/** How long a dead worker's channel may take to hand over its last frames (as WorkerProcess). */
-const CHANNEL_DRAIN_MS = 1000;
 
 /** What a forked worker needs of the zygote that forks it. */
 export interface ForkParent {
@@ -235,10 +233,7 @@ export class ForkedWorker extends EventEmitter<WorkerProcessEvents> implements W
     }
     this.stopRequested = true;
     this.send(MasterFrame.SHUTDOWN, 0);
-    const timer = setTimeout(() => this.kill(), graceMs);
-    const status = await this.exitPromise;
-    clearTimeout(timer);
-    return status;
+    return exitWithin(this.exitPromise, graceMs, () => this.kill());
   }
 
   kill(signal: NodeJS.Signals = 'SIGKILL'): void {

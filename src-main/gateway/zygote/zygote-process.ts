@@ -24,9 +24,8 @@ import {
 } from '../protocol';
 import { WORKER_ENTRY, type WorkerExit, type WorkerSpawnOptions } from '../worker-process';
 import type { ForkParent, ForkedWorker } from './forked-worker';
-import { forwardLines } from '../worker-io';
+import { forwardLines, onExitAfterDrain } from '../worker-io';
 
-const CHANNEL_DRAIN_MS = 1000;
 
 export type ZygoteState = 'booting' | 'ready' | 'failed' | 'exited';
 
@@ -86,23 +85,8 @@ export class Zygote extends EventEmitter<ZygoteEvents> implements ForkParent {
     // Nobody asks the zygote itself for a stack dump; keep its fd 4 from filling up anyway.
     (this.child.stdio[4] as Readable).resume();
 
-    let done = false;
-    const onExit = (code: number | null, signal: NodeJS.Signals | null) => {
-      if (done) return;
-      done = true;
-      this.ended({ code, signal });
-    };
-    this.child.once('exit', (code, signal) => {
-      // Frames still unread on the channel (BOOT_FAILED, the last CHILD_EXITs) come first.
-      if (this.channel.closed || this.channel.destroyed) return onExit(code, signal);
-      const timer = setTimeout(() => onExit(code, signal), CHANNEL_DRAIN_MS);
-      this.channel.once('close', () => {
-        clearTimeout(timer);
-        onExit(code, signal);
-      });
-      this.channel.resume();
-    });
-    this.child.once('error', () => onExit(127, null)); // python not found: no 'exit' follows
+    // Frames still unread on the channel (BOOT_FAILED, the last CHILD_EXITs) come first.
+    onExitAfterDrain(this.child, this.channel, (code, signal) => this.ended({ code, signal }));
   }
 
   /** Workers this zygote still owes an exit to. */
