@@ -62,6 +62,8 @@ export const MasterFrame = {
   SHUTDOWN: 0x05,
   /** Zygote only: fork a worker. Request id = fork id (not 0); payload: the fork's token (ASCII). */
   FORK: 0x06,
+  /** Standby only (`--standby`): import the app now, then READY or BOOT_FAILED. Empty payload. */
+  GO: 0x07,
 } as const;
 
 /** Frames the worker sends. */

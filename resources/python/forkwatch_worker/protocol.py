@@ -26,6 +26,8 @@ SHUTDOWN = 0x05
 # Master -> zygote (--zygote mode only; see zygote.py). FORK: request id = fork id,
 # payload = the fork's token (ASCII).
 FORK = 0x06
+# Master -> standby (--standby mode only; see standby.py): import the app now. Empty payload.
+GO = 0x07
 
 # Frames the worker sends.
 READY = 0x81
