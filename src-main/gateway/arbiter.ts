@@ -9,6 +9,7 @@
 import { EventEmitter } from 'node:events';
 import { ExitCode, type BootFailure, type ReadyInfo } from './protocol';
 import { WorkerProcess, type WorkerExit, type WorkerHandle, type WorkerSpawnOptions } from './worker-process';
+import { StandbyPool } from './standby-pool';
 import type { Relay } from './relay';
 
 export type WorkerState = 'booting' | 'idle' | 'busy' | 'stopping' | 'dead';
@@ -33,6 +34,12 @@ export interface ArbiterOptions {
    * A preloading zygote forks instead (one import per generation instead of one per worker).
    */
   createWorker?: (generation: number) => WorkerHandle;
+  /**
+   * Keep as many standby interpreters as workers, booted up to the app's import, so a new worker
+   * (reload, replacement, scale-up) costs only the import (standby-pool.ts). Default: on, for
+   * spawned workers (not with `createWorker`).
+   */
+  standby?: boolean;
   workers: number;
   /** Seconds a request may run before its worker is killed (0: never). */
   timeout: number;
@@ -85,6 +92,11 @@ const TICK_MS = 100;
 const PIPELINE_DEPTH = 1;
 const BACKOFF_MIN_MS = 100;
 const BACKOFF_MAX_MS = 10_000;
+/**
+ * Standbys are refilled this long after a reload settled: booting interpreters right away would
+ * take the CPU from the new generation's first requests (and from the next save's reload).
+ */
+const STANDBY_REFILL_DELAY_MS = 200;
 
 export class Arbiter extends EventEmitter<ArbiterEvents> {
   private readonly workers = new Map<number, Worker>();
@@ -104,10 +116,14 @@ export class Arbiter extends EventEmitter<ArbiterEvents> {
   private timer: NodeJS.Timeout | null = null;
   private stopping = false;
   private bootFailure: BootFailure | null = null;
+  private readonly standbys: StandbyPool | null;
+  /** When the last reload was promoted or abandoned: standbys refill a moment after. */
+  private settledAt = 0;
 
   constructor(private readonly options: ArbiterOptions) {
     super();
     this.target = options.workers;
+    this.standbys = options.createWorker || options.standby === false ? null : new StandbyPool(options.spawn, () => this.target);
   }
 
   /** Boots the first generation; resolves once every worker has imported the app. */
@@ -145,6 +161,11 @@ export class Arbiter extends EventEmitter<ArbiterEvents> {
 
   list(): WorkerInfo[] {
     return [...this.workers.values()].map((worker) => ({ ...worker.info }));
+  }
+
+  /** Pids of the standby interpreters waiting to become workers (not workers yet). */
+  standbyPids(): number[] {
+    return this.standbys?.pids() ?? [];
   }
 
   /** Hands a request to an idle worker, or queues it; false when the queue is full. */
@@ -246,12 +267,13 @@ export class Arbiter extends EventEmitter<ArbiterEvents> {
     if (this.timer) clearInterval(this.timer);
     for (const relay of this.queue.splice(0)) relay.reject(503, 'Service Unavailable: server shutting down');
     const graceMs = graceful ? this.options.gracefulTimeout * 1000 : 0;
-    await Promise.all(
-      [...this.workers.values()].map((worker) => {
+    await Promise.all([
+      this.standbys?.close(graceful),
+      ...[...this.workers.values()].map((worker) => {
         worker.info.state = 'stopping';
         return graceful ? worker.process.stop(graceMs) : (worker.process.kill('SIGKILL'), worker.process.waitForExit());
       }),
-    );
+    ]);
   }
 
   /** The reconcile loop. */
@@ -259,6 +281,7 @@ export class Arbiter extends EventEmitter<ArbiterEvents> {
     if (this.stopping) return;
     this.murderStuckWorkers();
     this.manageWorkers();
+    this.refillStandbys();
   }
 
   private murderStuckWorkers(): void {
@@ -299,6 +322,13 @@ export class Arbiter extends EventEmitter<ArbiterEvents> {
     }
   }
 
+  /** Once the serving generation has settled (no reload booting), park standbys for the next. */
+  private refillStandbys(): void {
+    if (!this.standbys || this.pendingGeneration || this.servingGeneration === 0) return;
+    if (Date.now() - this.settledAt < STANDBY_REFILL_DELAY_MS) return;
+    this.standbys.refill();
+  }
+
   private liveOf(generation: number): Worker[] {
     return [...this.workers.values()].filter(
       (worker) => worker.info.generation === generation && worker.info.state !== 'dead' && worker.info.state !== 'stopping' && !worker.retireWhenIdle,
@@ -306,7 +336,7 @@ export class Arbiter extends EventEmitter<ArbiterEvents> {
   }
 
   private spawnWorker(generation: number): void {
-    const process = this.options.createWorker ? this.options.createWorker(generation) : new WorkerProcess(this.options.spawn);
+    const process = this.options.createWorker?.(generation) ?? this.standbys?.take() ?? new WorkerProcess(this.options.spawn);
     process.generation = generation;
     const jitter = this.options.maxRequestsJitter ? Math.floor(Math.random() * (this.options.maxRequestsJitter + 1)) : 0;
     const worker: Worker = {
@@ -372,6 +402,7 @@ export class Arbiter extends EventEmitter<ArbiterEvents> {
     this.pendingGeneration = null;
     this.servingGeneration = generation;
     this.bootFailure = null;
+    this.settledAt = Date.now();
     for (const worker of this.workers.values()) {
       if (worker.info.generation !== generation && worker.info.state !== 'dead') this.retire(worker, 'reloaded');
     }
@@ -416,6 +447,7 @@ export class Arbiter extends EventEmitter<ArbiterEvents> {
     if (pending && worker.info.generation === pending.generation) {
       this.killGeneration(pending.generation);
       this.pendingGeneration = null;
+      this.settledAt = Date.now();
       if (this.servingGeneration === 0) {
         this.stopping = true;
         if (this.timer) clearInterval(this.timer);

@@ -34,6 +34,11 @@ export interface WorkerSpawnOptions {
   env?: NodeJS.ProcessEnv;
   /** Path of the worker's entry script; tests may point elsewhere. */
   entry?: string;
+  /**
+   * Start as a standby: boot the interpreter and the worker, then wait for `go()` before
+   * importing the app (standby-pool.ts).
+   */
+  standby?: boolean;
 }
 
 export interface WorkerExit {
@@ -98,7 +103,7 @@ export class WorkerProcess extends EventEmitter<WorkerProcessEvents> implements 
     super();
     this.child = spawn(
       options.python,
-      [options.entry ?? WORKER_ENTRY, '--app', options.app, '--dir', options.projectDir],
+      [options.entry ?? WORKER_ENTRY, '--app', options.app, '--dir', options.projectDir, ...(options.standby ? ['--standby'] : [])],
       {
         cwd: options.projectDir,
         env: { ...(options.env ?? process.env), PYTHONUNBUFFERED: '1' },
@@ -137,6 +142,11 @@ export class WorkerProcess extends EventEmitter<WorkerProcessEvents> implements 
 
   get exitStatus(): WorkerExit | null {
     return this.exited;
+  }
+
+  /** A standby: import the app now, then READY (or BOOT_FAILED) as a fresh worker would. */
+  go(): void {
+    this.send(MasterFrame.GO, 0);
   }
 
   /** Sends one frame; false means the channel is full: wait for `onceDrained`. */

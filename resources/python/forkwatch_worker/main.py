@@ -1,5 +1,6 @@
 """Worker boot: arguments, channel, signals, console, sys.path, app import, READY, serve.
 With --zygote, the process imports the app once and forks the workers (zygote.py).
+With --standby, it waits for GO from the master before importing the app (standby.py).
 
 Exit codes follow protocol.ts (gunicorn's names): 0 OK, 3 WORKER_BOOT_ERROR (the worker
 itself could not start), 4 APP_LOAD_ERROR (after BOOT_FAILED).
@@ -12,7 +13,7 @@ import socket
 import sys
 import traceback
 
-from . import boot, errors, lifecycle, log_handler
+from . import boot, errors, lifecycle, log_handler, standby
 from .channel import Channel, MasterGone
 from .console import Console
 from .loop import serve
@@ -24,12 +25,17 @@ CHANNEL_FD = 3
 
 
 def parse_args(argv):
-    """--app SPEC --dir PROJECT_DIR [--zygote SOCKET_PATH] (also --app=SPEC). argparse is not
-    worth its import. Returns (spec, project dir, zygote socket path or None)."""
+    """--app SPEC --dir PROJECT_DIR [--zygote SOCKET_PATH] [--standby] (also --app=SPEC).
+    argparse is not worth its import. Returns (spec, project dir, zygote socket path or None,
+    standby)."""
     opts = {}
     i = 0
     while i < len(argv):
         arg = argv[i]
+        if arg == "--standby":
+            opts[arg] = True
+            i += 1
+            continue
         key, eq, value = arg.partition("=")
         if key not in ("--app", "--dir", "--zygote"):
             raise ValueError("unknown argument %r" % arg)
@@ -42,7 +48,8 @@ def parse_args(argv):
         i += 1
     if "--app" not in opts:
         raise ValueError("--app is required")
-    return opts["--app"], opts.get("--dir") or os.getcwd(), opts.get("--zygote") or None
+    return (opts["--app"], opts.get("--dir") or os.getcwd(), opts.get("--zygote") or None,
+            opts.get("--standby", False))
 
 
 def setup_path(project_dir):
@@ -69,7 +76,7 @@ def _ready(spec):
 
 def main(argv, parent_pid=None):
     try:
-        spec, project_dir, zygote_socket = parse_args(argv)
+        spec, project_dir, zygote_socket, is_standby = parse_args(argv)
         lifecycle.die_with_parent(parent_pid)
         channel = Channel(socket.socket(fileno=CHANNEL_FD))
         lifecycle.install_faulthandler()
@@ -90,6 +97,10 @@ def main(argv, parent_pid=None):
         return EXIT_WORKER_BOOT_ERROR
 
     try:
+        if is_standby:
+            if not standby.wait_for_go(channel):
+                return EXIT_OK
+            standby.prepare_import()
         try:
             app = boot.load_app(spec)
         except boot.BootError as exc:
