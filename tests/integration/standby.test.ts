@@ -5,11 +5,12 @@
  */
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { once } from 'node:events';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createGateway, type Gateway } from '../../src-main/gateway/gateway';
 import { PYTHON, startCli, stopAll, waitFor } from './support/servers';
+import { isAlive, standbyChildren } from './support/procs';
 
 const dirs: string[] = [];
 const gateways: Gateway[] = [];
@@ -40,32 +41,6 @@ async function projectGateway(dir: string, workers = 2): Promise<Gateway> {
   gateways.push(gateway);
   await gateway.start();
   return gateway;
-}
-
-/** Alive and not a zombie (a reparented child may stay one until its new parent reaps it). */
-function isAlive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
-  } catch {
-    return false;
-  }
-}
-
-/** Children of `parent` started with --standby, from /proc. */
-function standbyChildren(parent: number): number[] {
-  const pids: number[] = [];
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (ppid === parent && readFileSync(`/proc/${name}/cmdline`, 'utf8').split('\0').includes('--standby')) pids.push(Number(name));
-    } catch {
-      // exited while we looked
-    }
-  }
-  return pids;
 }
 
 /** Waits until `probe` finds the pids it looks for. */

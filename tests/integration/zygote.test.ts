@@ -5,6 +5,7 @@ import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { APPS_DIR, PYTHON, launchCli, startCli, startGateway, stopAll, waitFor, type CliServer } from './support/servers';
+import { standbyChildren } from './support/procs';
 import { ZygoteSupervisor } from '../../src-main/gateway/zygote';
 
 afterEach(stopAll);
@@ -211,9 +212,11 @@ describe.runIf(LINUX)('--preload', () => {
     const cli = await startCli(preloadArgs(dir, '--workers', '3'));
     cli.process.kill('SIGHUP');
     await cli.waitForOutput(/generation 2 serving/);
-    const pids = [...zygotes(cli.output()).map(({ pid }) => pid), ...livePids(cli.output())];
+    // The standby zygote parked for the next reload, too.
+    const standby = (await waitFor(() => standbyChildren(cli.process.pid!).find((pid) => !zygotes(cli.output()).some((z) => z.pid === pid)), 10_000, 'a standby zygote'))!;
+    const pids = [standby, ...zygotes(cli.output()).map(({ pid }) => pid), ...livePids(cli.output())];
     // The zygote's argv names the master's socket: its directory outlives a SIGKILL ...
-    const argv = readFileSync(`/proc/${zygotes(cli.output())[0].pid}/cmdline`, 'utf8').split('\0');
+    const argv = readFileSync(`/proc/${standby}/cmdline`, 'utf8').split('\0');
     const socketDir = path.dirname(argv[argv.indexOf('--zygote') + 1]);
     cli.process.kill('SIGKILL');
     await cli.exited;
@@ -285,10 +288,45 @@ describe.runIf(LINUX)('ZygoteSupervisor in a gateway', () => {
     expect((await pending).status).toBe(200);
   });
 
+  const parkedStandby = (zygotes: ZygoteSupervisor, not?: number) =>
+    waitFor(() => {
+      const pid = zygotes.standbyPid();
+      return pid !== null && pid !== not && !gone(pid) ? pid : null;
+    }, 10_000, 'a standby zygote');
+
+  it('preloads a reload in the standby zygote, which imports the app only then', async () => {
+    const dir = project();
+    const { zygotes, gateway } = await preloaded(dir);
+    const standby = (await parkedStandby(zygotes))!;
+    expect(imports(dir)).not.toContain(String(standby));
+    const finished = once(gateway.arbiter, 'reload-finished');
+    gateway.arbiter.reload(['app.py']);
+    await finished;
+    expect(zygotes.list()).toContainEqual({ pid: standby, generation: 2 });
+    const [, ppid] = await answer(gateway.url);
+    expect(ppid).toBe(standby);
+    expect(imports(dir).at(-1)).toBe(String(standby));
+    // The next reload gets a new standby.
+    expect(await parkedStandby(zygotes, standby)).not.toBe(standby);
+  });
+
+  it('replaces a standby zygote that dies', async () => {
+    const { zygotes, gateway } = await preloaded(project());
+    const standby = (await parkedStandby(zygotes))!;
+    process.kill(standby, 'SIGKILL');
+    const next = (await parkedStandby(zygotes, standby))!;
+    const finished = once(gateway.arbiter, 'reload-finished');
+    gateway.arbiter.reload(['app.py']);
+    await finished;
+    const [, ppid] = await answer(gateway.url);
+    expect(ppid).toBe(next);
+  });
+
   it('close() ends the zygotes and removes the socket directory', async () => {
     const dir = project();
     const { zygotes, gateway } = await preloaded(dir);
-    const pids = [...zygotes.list().map(({ pid }) => pid), ...gateway.arbiter.list().map(({ pid }) => pid)];
+    const standby = (await parkedStandby(zygotes))!;
+    const pids = [standby, ...zygotes.list().map(({ pid }) => pid), ...gateway.arbiter.list().map(({ pid }) => pid)];
     await gateway.close();
     expect(zygotes.list()).toEqual([]);
     await waitFor(() => pids.every(gone), 5000, 'every process to be gone');

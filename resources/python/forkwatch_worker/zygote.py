@@ -3,8 +3,9 @@ then fork one worker per FORK request, so a generation costs one import instead 
 worker, and the workers share the imported code copy-on-write.
 
 The zygote is spawned exactly like a worker (fd 3 its channel, fds 1/2 console pipes, fd 4 the
-stack pipe) and boots like one (BOOT_FAILED and exit 4, or READY with its own pid). Then it
-waits on its channel:
+stack pipe) and boots like one (BOOT_FAILED and exit 4, or READY with its own pid); with
+``--standby`` too, it waits for GO before importing the app (standby.py). Then it waits on its
+channel:
 
 * FORK (request id = fork id, payload = a token): fork. The child becomes a normal worker: it
   connects to the master's Unix socket at SOCKET_PATH (a master cannot hand a socketpair end to
@@ -119,7 +120,9 @@ class Zygote:
                 return None  # the master is gone; our children die with us (pdeathsig)
             if channel.shutdown and not self.children:
                 return None
-            for key, _ in self.selector.select(timeout=1.0):
+            # Frames may be waiting already (a standby zygote read FORKs along with GO): then
+            # only look, do not sleep.
+            for key, _ in self.selector.select(timeout=0 if channel.frames else 1.0):
                 what = key.data
                 if what is _WAKE:
                     self._drain_wake()

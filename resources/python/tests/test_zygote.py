@@ -23,6 +23,8 @@ import unittest
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import harness  # noqa: E402
+from harness import frame  # noqa: E402
+from test_standby import GO, wait_parked  # noqa: E402
 from harness import (  # noqa: E402
     BOOT_FAILED, CHILD_EXIT, CHILD_OUTPUT, FORK, FORKED, HELLO, LOG, READY, SHUTDOWN, Worker,
 )
@@ -148,6 +150,7 @@ def signal_pending(pid, signum):
 
 class ZygoteTest(unittest.TestCase):
     files = {"app.py": APP}
+    extra_args = ()
 
     def setUp(self):
         self.sockdir = tempfile.mkdtemp(prefix="fw-zt-")
@@ -156,7 +159,7 @@ class ZygoteTest(unittest.TestCase):
         self.listener.bind(self.path)
         self.listener.listen(16)
         self.listener.settimeout(20)
-        self.zygote = Worker(self.files, extra_args=["--zygote", self.path])
+        self.zygote = Worker(self.files, extra_args=["--zygote", self.path] + list(self.extra_args))
         self.events = []  # zygote frames not consumed yet: (type, rid, payload)
         self.children = []
         self.next_fork = 1
@@ -321,6 +324,36 @@ class ForkTests(ZygoteTest):
         child = Child(conn, 7)
         self.children.append(child)
         self.assertEqual(child.pid, json.loads(payload)["pid"])
+
+
+@unittest.skipUnless(LINUX, "sees the standby park through /proc")
+class StandbyZygoteTests(ZygoteTest):
+    """--zygote with --standby: parked before the app's import until GO."""
+    extra_args = ("--standby",)
+
+    def test_imports_on_go_then_forks(self):
+        wait_parked(self.zygote)
+        self.assertFalse(os.path.exists(os.path.join(self.zygote.dir, "imports.txt")))
+        self.zygote.send(GO, 0)
+        self.assertEqual(self.zygote.ready()["pid"], self.zygote.proc.pid)
+        child = self.fork()
+        pid, ppid = map(int, child.request(path="/who").body.split())
+        self.assertEqual(ppid, self.zygote.proc.pid)
+        with open(os.path.join(self.zygote.dir, "imports.txt")) as f:
+            self.assertEqual(f.read().split(), [str(self.zygote.proc.pid)])
+
+    def test_forks_read_along_with_go_are_not_left_waiting(self):
+        # GO and FORK in one write: the standby's wait read both, so the FORK is already in
+        # the zygote's frame queue when its loop starts, with nothing more to come on the
+        # socket. The loop must fork now, not after its 1 s select timeout.
+        wait_parked(self.zygote)
+        self.zygote.sock.sendall(frame(GO, 0) + frame(FORK, 3, b"t"))
+        self.zygote.ready()
+        ready_at = time.monotonic()
+        self.zygote_frame(FORKED, 3, timeout=5)
+        self.assertLess(time.monotonic() - ready_at, 0.9)
+        conn, _ = self.listener.accept()
+        self.children.append(Child(conn, 3))
 
 
 class ZygoteLifetimeTests(ZygoteTest):

@@ -8,7 +8,10 @@
  *     zygotes.attach(gateway.arbiter);
  *
  * - createWorker(generation): starts the generation's zygote if it has none (or if it failed),
- *   and asks it to FORK one worker.
+ *   and asks it to FORK one worker. Starting one means activating the standby zygote when there
+ *   is one: a zygote spawned ahead of time, parked before the app's import, so a reload costs
+ *   the import and the forks but not an interpreter start. The standby is replaced a moment
+ *   after each reload settles (never while one boots); one that dies is replaced with a back-off.
  * - Forked workers connect back to a Unix socket in a fresh private directory (mode 0700) and
  *   prove which fork they are with HELLO (fork id + a random token), then speak the worker
  *   protocol on that connection.
@@ -36,6 +39,9 @@ const HELLO_TIMEOUT_MS = 10_000;
 const CLOSE_GRACE_MS = 5_000;
 /** The socket directories: forkwatch-zygotes-<master pid>-XXXXXX in the temp dir. */
 const DIR_PREFIX = 'forkwatch-zygotes-';
+/** The standby zygote is started this long after a reload settled (as the arbiter's standbys). */
+const STANDBY_DELAY_MS = 200;
+const STANDBY_BACKOFF_MAX_MS = 10_000;
 
 export interface ZygoteInfo {
   pid: number;
@@ -65,9 +71,20 @@ export class ZygoteSupervisor extends EventEmitter<ZygoteSupervisorEvents> {
   private readonly server: net.Server;
   private nextForkId = 1;
   private closed = false;
+  /** The parked zygote the next generation takes, if any. */
+  private standby: Zygote | null = null;
+  private standbyTimer: NodeJS.Timeout | null = null;
+  /** A reload is booting: a standby started now would compete with it for the CPU. */
+  private reloading = false;
+  /** Standbys that died parked since one was last taken: the back-off grows with them. */
+  private standbyDeaths = 0;
   private readonly exitHook = () => this.killAllSync();
 
-  constructor(private readonly options: WorkerSpawnOptions) {
+  constructor(
+    private readonly options: WorkerSpawnOptions,
+    /** Keep a standby zygote (off: every generation spawns its zygote when it needs it). */
+    private readonly useStandby = true,
+  ) {
     super();
     sweepStaleDirs();
     this.dir = mkdtempSync(path.join(tmpdir(), `${DIR_PREFIX}${process.pid}-`));
@@ -92,19 +109,34 @@ export class ZygoteSupervisor extends EventEmitter<ZygoteSupervisorEvents> {
     return worker;
   };
 
-  /** Retires zygotes as the arbiter moves to newer generations. */
+  /** Retires zygotes as the arbiter moves to newer generations; parks a standby once it settled. */
   attach(arbiter: Arbiter): void {
+    arbiter.on('reload-started', () => {
+      this.reloading = true;
+      this.cancelStandby();
+    });
     arbiter.on('reload-finished', ({ generation }) => {
-      for (const zygote of this.living) if (zygote.generation < generation) zygote.retire();
+      this.reloading = false;
+      for (const zygote of this.living) if (zygote.state !== 'standby' && zygote.generation < generation) zygote.retire();
+      this.scheduleStandby(STANDBY_DELAY_MS);
     });
     arbiter.on('reload-failed', ({ generation }) => {
-      for (const zygote of this.living) if (zygote.generation === generation) zygote.retire();
+      this.reloading = false;
+      for (const zygote of this.living) if (zygote.state !== 'standby' && zygote.generation === generation) zygote.retire();
+      this.scheduleStandby(STANDBY_DELAY_MS);
     });
+    // Attached to an arbiter already serving: its first 'reload-finished' has come and gone.
+    if (arbiter.generation !== 0) this.scheduleStandby(STANDBY_DELAY_MS);
   }
 
-  /** The zygotes alive now (tests, the UI). */
+  /** The zygotes alive now, the standby excepted (tests, the UI). */
   list(): ZygoteInfo[] {
-    return [...this.living].map((zygote) => ({ pid: zygote.pid, generation: zygote.generation }));
+    return [...this.living].filter((zygote) => zygote !== this.standby).map((zygote) => ({ pid: zygote.pid, generation: zygote.generation }));
+  }
+
+  /** The standby zygote's pid, if one is parked. */
+  standbyPid(): number | null {
+    return this.standby?.pid ?? null;
   }
 
   /**
@@ -113,6 +145,8 @@ export class ZygoteSupervisor extends EventEmitter<ZygoteSupervisorEvents> {
    */
   async close(): Promise<void> {
     this.closed = true;
+    this.cancelStandby();
+    this.standby = null;
     const zygotes = [...this.living];
     await Promise.all(
       zygotes.map(
@@ -134,7 +168,7 @@ export class ZygoteSupervisor extends EventEmitter<ZygoteSupervisorEvents> {
   private zygoteFor(generation: number): Zygote {
     const current = this.zygotes.get(generation);
     if (current && current.usable) return current;
-    const zygote = new Zygote(generation, this.options, this.socketPath, (_, worker) => this.awaitingHello.delete(worker.forkId));
+    const zygote = this.takeStandby(generation) ?? this.spawnZygote(generation, false);
     const info = { pid: zygote.pid, generation };
     this.zygotes.set(generation, zygote);
     this.living.add(zygote);
@@ -149,6 +183,49 @@ export class ZygoteSupervisor extends EventEmitter<ZygoteSupervisorEvents> {
     });
     this.emit('zygote-spawned', info);
     return zygote;
+  }
+
+  private spawnZygote(generation: number, standby: boolean): Zygote {
+    return new Zygote(generation, { ...this.options, standby }, this.socketPath, (_, worker) => this.awaitingHello.delete(worker.forkId));
+  }
+
+  /** The parked standby, now importing `generation`'s app, or null. */
+  private takeStandby(generation: number): Zygote | null {
+    const standby = this.standby;
+    this.standby = null;
+    if (!standby || !standby.parked) return null;
+    this.standbyDeaths = 0;
+    standby.activate(generation);
+    // Taken for a replacement zygote, not a reload: nothing else will ask for the next one.
+    if (!this.reloading) this.scheduleStandby(STANDBY_DELAY_MS);
+    return standby;
+  }
+
+  private scheduleStandby(delayMs: number): void {
+    this.cancelStandby();
+    if (!this.useStandby || this.closed || this.standby) return;
+    this.standbyTimer = setTimeout(() => this.parkStandby(), delayMs);
+    this.standbyTimer.unref();
+  }
+
+  private cancelStandby(): void {
+    if (this.standbyTimer) clearTimeout(this.standbyTimer);
+    this.standbyTimer = null;
+  }
+
+  private parkStandby(): void {
+    this.standbyTimer = null;
+    if (this.closed || this.standby) return;
+    const zygote = this.spawnZygote(0, true);
+    this.standby = zygote;
+    this.living.add(zygote);
+    zygote.once('exit', () => {
+      this.living.delete(zygote);
+      if (this.standby !== zygote) return; // taken: the generation's own listeners report it
+      this.standby = null;
+      this.standbyDeaths += 1;
+      this.scheduleStandby(Math.min(STANDBY_BACKOFF_MAX_MS, STANDBY_DELAY_MS * 2 ** this.standbyDeaths));
+    });
   }
 
   /** A forked worker connecting: its first frame must be HELLO with its fork's token. */

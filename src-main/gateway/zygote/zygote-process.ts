@@ -3,7 +3,8 @@
  * generation's workers on request (resources/python/forkwatch_worker/zygote.py).
  *
  * Spawned like a WorkerProcess (fd 3 channel, fds 1/2 console, fd 4 stack pipe) with
- * `--zygote SOCKET_PATH`. It turns the zygote's frames into calls on its ForkedWorkers: FORKED,
+ * `--zygote SOCKET_PATH`. A standby zygote (`--standby` too) is started before its generation
+ * exists and waits for `activate(generation)` (GO) to import the app. It turns the zygote's frames into calls on its ForkedWorkers: FORKED,
  * CHILD_OUTPUT, CHILD_EXIT; and when it ends, settles every worker it still owed.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -27,7 +28,7 @@ import type { ForkParent, ForkedWorker } from './forked-worker';
 import { forwardLines, onExitAfterDrain } from '../worker-io';
 
 
-export type ZygoteState = 'booting' | 'ready' | 'failed' | 'exited';
+export type ZygoteState = 'standby' | 'booting' | 'ready' | 'failed' | 'exited';
 
 export interface ZygoteConsoleLine {
   stream: 'stdout' | 'stderr';
@@ -48,27 +49,33 @@ export interface ZygoteEvents {
 export class Zygote extends EventEmitter<ZygoteEvents> implements ForkParent {
   readonly child: ChildProcess;
   readonly pid: number;
-  state: ZygoteState = 'booting';
+  state: ZygoteState;
   /** Told to fork no more and to exit once its children are gone. */
   retired = false;
   bootFailure: BootFailure | null = null;
   exitStatus: WorkerExit | null = null;
-  private readonly startedAt = performance.now();
+  /** When it started importing the app (spawn, or GO for a standby). */
+  private startedAt = performance.now();
   private readonly channel: Duplex;
   /** Workers asked of this zygote and not exited yet, by fork id, in request order. */
   private readonly workers = new Map<number, ForkedWorker>();
   private readonly byPid = new Map<number, ForkedWorker>();
 
+  /** `generation` 0 with `options.standby`: parked until activate(). */
   constructor(
-    readonly generation: number,
+    public generation: number,
     options: WorkerSpawnOptions,
     socketPath: string,
     private readonly onReleased: (zygote: Zygote, worker: ForkedWorker) => void,
   ) {
     super();
+    this.state = options.standby ? 'standby' : 'booting';
     this.child = spawn(
       options.python,
-      [options.entry ?? WORKER_ENTRY, '--app', options.app, '--dir', options.projectDir, '--zygote', socketPath],
+      [
+        options.entry ?? WORKER_ENTRY, '--app', options.app, '--dir', options.projectDir, '--zygote', socketPath,
+        ...(options.standby ? ['--standby'] : []),
+      ],
       {
         cwd: options.projectDir,
         env: { ...(options.env ?? process.env), PYTHONUNBUFFERED: '1' },
@@ -87,6 +94,19 @@ export class Zygote extends EventEmitter<ZygoteEvents> implements ForkParent {
 
     // Frames still unread on the channel (BOOT_FAILED, the last CHILD_EXITs) come first.
     onExitAfterDrain(this.child, this.channel, (code, signal) => this.ended({ code, signal }));
+  }
+
+  /** A standby zygote becomes `generation`'s: it imports the app now (GO), then forks. */
+  activate(generation: number): void {
+    this.generation = generation;
+    this.state = 'booting';
+    this.startedAt = performance.now();
+    this.send(MasterFrame.GO, 0);
+  }
+
+  /** A standby that has not exited: activate() would give a zygote. */
+  get parked(): boolean {
+    return this.state === 'standby' && this.child.exitCode === null && this.child.signalCode === null;
   }
 
   /** Workers this zygote still owes an exit to. */
