@@ -2,6 +2,10 @@
  * The one builder from the wire's ExchangeRecord to what the detail cards show (STYLE #14):
  * bodies decoded, timings turned into waterfall segments, wire headers marked. Components
  * never parse wire data themselves.
+ *
+ * The bodies (up to the capture limit each: base64 to decode, text to decode, JSON or a form to
+ * parse) are built when a card first reads them, not when the record arrives: opening a request
+ * on its overview costs the same for a 1 MiB JSON response as for a 13-byte one.
  */
 import type { ExchangeRecord, FindingRecord, LogLine, PythonErrorInfo, StartResponseRecord } from '@contract';
 import { buildBodyView, type BodyView } from './body';
@@ -40,14 +44,20 @@ export interface ExchangeView {
   waterfall: Waterfall;
   requestHeaders: [string, string][];
   environ: [string, string][];
-  requestBody: BodyView;
+  /** Request body bytes in total (also those not captured), without building `requestBody`. */
+  requestSize: number;
+  /** Built on first read. */
+  readonly requestBody: BodyView;
   /** Bytes of wsgi.input the app read. */
   requestBytesRead: number;
   startResponse: StartResponseRecord[];
   usedWrite: boolean;
   responseStatus: string;
   responseHeaders: WireHeader[];
-  responseBody: BodyView;
+  /** Response body bytes in total, without building `responseBody`. */
+  responseSize: number;
+  /** Built on first read. */
+  readonly responseBody: BodyView;
   responseChunks: number[];
   logs: LogLine[];
   findings: FindingRecord[];
@@ -59,6 +69,8 @@ export function buildExchangeView(record: ExchangeRecord): ExchangeView {
   const added = new Set(record.serverAddedHeaders.map((name) => name.toLowerCase()));
   const appHeaders = record.startResponse.at(-1)?.headers ?? [];
   const responseType = findHeader(record.responseHeaders, 'content-type') ?? findHeader(appHeaders, 'content-type');
+  let requestBody: BodyView | undefined;
+  let responseBody: BodyView | undefined;
   return {
     id: record.id,
     method: record.method,
@@ -75,13 +87,19 @@ export function buildExchangeView(record: ExchangeRecord): ExchangeView {
     waterfall: buildWaterfall(record.timings),
     requestHeaders: record.requestHeaders,
     environ: record.environ,
-    requestBody: buildBodyView(record.requestBody, findHeader(record.requestHeaders, 'content-type')),
+    requestSize: record.requestBody.size,
+    get requestBody() {
+      return (requestBody ??= buildBodyView(record.requestBody, findHeader(record.requestHeaders, 'content-type')));
+    },
     requestBytesRead: record.requestBytesRead,
     startResponse: record.startResponse,
     usedWrite: record.usedWrite,
     responseStatus: record.responseStatus,
     responseHeaders: record.responseHeaders.map(([name, value]) => ({ name, value, serverAdded: added.has(name.toLowerCase()) })),
-    responseBody: buildBodyView(record.responseBody, responseType),
+    responseSize: record.responseBody.size,
+    get responseBody() {
+      return (responseBody ??= buildBodyView(record.responseBody, responseType));
+    },
     responseChunks: record.responseChunks,
     logs: record.logs,
     findings: record.findings,

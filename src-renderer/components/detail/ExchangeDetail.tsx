@@ -61,8 +61,8 @@ function tabsFor(view: ExchangeView): TabSpec<DetailTab>[] {
     { id: 'overview', label: 'Overview', badge: view.findings.length > 0 ? `⚠ ${view.findings.length}` : undefined },
     { id: 'environ', label: 'Environ' },
     { id: 'start-response', label: 'start_response', badge: view.startResponse.length > 1 ? view.startResponse.length : undefined },
-    { id: 'response-body', label: 'Response body', muted: view.responseBody.size === 0 },
-    { id: 'request-body', label: 'Request body', muted: view.requestBody.size === 0 },
+    { id: 'response-body', label: 'Response body', muted: view.responseSize === 0 },
+    { id: 'request-body', label: 'Request body', muted: view.requestSize === 0 },
     { id: 'logs', label: 'Logs', badge: view.logs.length || undefined, muted: view.logs.length === 0 },
     { id: 'error', label: 'Error', badge: view.error ? '●' : undefined, muted: !view.error },
   ];

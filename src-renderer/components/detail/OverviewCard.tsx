@@ -40,11 +40,11 @@ export function OverviewCard({ view }: { view: ExchangeView }) {
             {view.remoteAddress} · HTTP/{view.httpVersion}
           </Fact>
           <Fact name="Response">
-            {formatBytes(view.responseBody.size)} in {view.responseChunks.length} chunk{view.responseChunks.length === 1 ? '' : 's'}
+            {formatBytes(view.responseSize)} in {view.responseChunks.length} chunk{view.responseChunks.length === 1 ? '' : 's'}
             {view.usedWrite && ' · used write()'}
           </Fact>
           <Fact name="Request body">
-            {formatBytes(view.requestBody.size)}, app read {formatBytes(view.requestBytesRead)}
+            {formatBytes(view.requestSize)}, app read {formatBytes(view.requestBytesRead)}
           </Fact>
         </tbody>
       </table>

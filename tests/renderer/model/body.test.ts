@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { buildBodyView, sniffImage } from '@renderer/model/body';
 import { bytesToBase64, decodeUtf8, textToBase64 } from '@renderer/model/bytes';
+import { buildExchangeView } from '@renderer/model/exchange-view';
+import { record } from '../support/fixtures';
 
 const capture = (text: string, truncated = false, size?: number) => ({ base64: textToBase64(text), truncated, size: size ?? new TextEncoder().encode(text).length });
 const binary = (bytes: number[], truncated = false) => ({ base64: bytesToBase64(new Uint8Array(bytes)), truncated, size: bytes.length });
@@ -86,5 +88,24 @@ describe('decodeUtf8', () => {
     const bytes = new TextEncoder().encode('café');
     expect(decodeUtf8(bytes.subarray(0, bytes.length - 1), true)).toBe('caf');
     expect(decodeUtf8(bytes.subarray(0, bytes.length - 1), false)).toBeNull();
+  });
+});
+
+describe('buildExchangeView: bodies on demand', () => {
+  it('gives the sizes at once and builds each body once, when first read', () => {
+    const json = JSON.stringify({ items: Array.from({ length: 2000 }, (_, i) => ({ i })) });
+    const view = buildExchangeView(
+      record(1, {
+        responseHeaders: [['Content-Type', 'application/json']],
+        responseBody: { size: json.length + 10, truncated: false, base64: textToBase64(json) },
+      }),
+    );
+    expect(view.responseSize).toBe(json.length + 10);
+    expect(view.requestSize).toBe(0);
+    const body = view.responseBody;
+    expect(body.viewers[0]).toBe('json');
+    expect((body.json?.value as { items: unknown[] }).items).toHaveLength(2000);
+    expect(view.responseBody).toBe(body);
+    expect(view.requestBody.viewers).toEqual([]);
   });
 });
