@@ -37,6 +37,11 @@ export interface ServeConfig {
   reloadErrors: 'keep' | 'serve';
   /** Import the app once per generation in a zygote that forks the workers. */
   preload: boolean;
+  /**
+   * Keep interpreters (or, with preload, a zygote) started ahead, parked before the app's
+   * import, so a reload or a new worker does not wait for a Python start (--no-standby: off).
+   */
+  standby: boolean;
   accessLog: boolean;
 }
 
@@ -72,6 +77,8 @@ Options:
   --reload-errors keep|serve when new code fails to import: keep serving the old code
                              (default), or answer with the traceback until it is fixed
   --preload                  import the app once (per reload) and fork the workers from it
+  --no-standby               do not keep Python processes started ahead for the next reload
+                             or worker (saves their memory; reloads take longer)
   -h, --help                 show this help
 
 Signals: HUP reload, TTIN/TTOU one worker more/less, TERM graceful stop, INT quick stop.`;
@@ -111,6 +118,7 @@ export function parseServeArgs(argv: string[], cwd = process.cwd()): ParseResult
         'reload-exclude': { type: 'string', multiple: true },
         'reload-errors': { type: 'string' },
         preload: { type: 'boolean' },
+        'no-standby': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -154,6 +162,7 @@ export function parseServeArgs(argv: string[], cwd = process.cwd()): ParseResult
       reloadExclude: values['reload-exclude'] ?? [],
       reloadErrors: oneOf('--reload-errors', values['reload-errors'], ['keep', 'serve'] as const, 'keep'),
       preload: values.preload ?? false,
+      standby: !values['no-standby'],
     };
     if (config.rootPath && !config.rootPath.startsWith('/')) throw new Error('--root-path must start with "/"');
     return { ok: true, config };

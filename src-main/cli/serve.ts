@@ -18,9 +18,10 @@ export function prepare(config: ServeConfig, log: Logger): { gateway: Gateway; a
   log.info(`Starting forkwatch ${VERSION}`);
   log.info(`Serving ${app} from ${config.projectDir} with ${python}`);
 
-  const zygotes = config.preload ? preloader({ python, app, projectDir: config.projectDir }, log) : null;
+  const zygotes = config.preload ? preloader({ python, app, projectDir: config.projectDir }, config.standby, log) : null;
   const gateway = createGateway({
     ...(zygotes && { createWorker: zygotes.createWorker, onClose: () => zygotes.close() }),
+    standby: config.standby,
     projectDir: config.projectDir,
     app,
     python,
@@ -47,8 +48,8 @@ export function prepare(config: ServeConfig, log: Logger): { gateway: Gateway; a
 }
 
 /** --preload: one zygote per generation imports the app and forks the workers. */
-function preloader(spawn: { python: string; app: string; projectDir: string }, log: Logger): ZygoteSupervisor {
-  const zygotes = new ZygoteSupervisor(spawn);
+function preloader(spawn: { python: string; app: string; projectDir: string }, standby: boolean, log: Logger): ZygoteSupervisor {
+  const zygotes = new ZygoteSupervisor(spawn, standby);
   zygotes.on('zygote-spawned', ({ pid, generation }) => log.info(`Preloading the app in zygote pid: ${pid} (generation ${generation})`));
   zygotes.on('zygote-ready', ({ pid, generation, ms }) => log.info(`Zygote ${pid} (generation ${generation}) imported the app in ${ms} ms`));
   zygotes.on('zygote-exited', ({ pid }, exit) => log.info(`Zygote ${pid} exited with ${exit.signal ? `signal ${exit.signal}` : `code ${exit.code}`}`));

@@ -5,7 +5,7 @@
  */
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createGateway, type Gateway } from '../../src-main/gateway/gateway';
@@ -128,6 +128,16 @@ describe.skipIf(process.platform !== 'linux')('standby interpreters', () => {
     const standbys = await fullPool(gateway);
     await gateway.close();
     expect(standbys.filter(isAlive)).toEqual([]);
+  });
+
+  it('are not used under --no-standby: a reload spawns fresh workers', async () => {
+    const cli = await startCli([project('v1'), '--app', 'app:app', '--bind', '127.0.0.1:0', '--python', PYTHON, '--no-access-log', '--no-standby']);
+    cli.process.kill('SIGHUP');
+    await cli.waitForOutput(/generation 2 serving/);
+    const fresh = [...cli.output().matchAll(/Booting worker with pid: (\d+) \(generation 2\)/g)].map(([, pid]) => Number(pid));
+    expect(fresh).toHaveLength(2);
+    for (const pid of fresh) expect(readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')).not.toContain('--standby');
+    expect(standbyChildren(cli.process.pid!)).toEqual([]);
   });
 
   it('do not outlive a master killed with SIGKILL', async () => {
