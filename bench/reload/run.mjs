@@ -77,6 +77,8 @@ const CONTENDERS = {
   'forkwatch-nocapture': (o) => [...CONTENDERS.forkwatch(o), '--no-capture'],
   // --preload: one zygote per generation imports the app once and forks the workers.
   'forkwatch-preload': (o) => [...CONTENDERS.forkwatch(o), '--preload'],
+  // Without the standby interpreters: every new worker starts an interpreter (before/after in one run).
+  'forkwatch-nostandby': (o) => [...CONTENDERS.forkwatch(o), '--no-standby'],
   'gunicorn-inotify': ({ dir, spec, port, workers }) => [PYTHON, '-m', 'gunicorn', '--reload', '--reload-engine', 'inotify',
     '--workers', String(workers), '--worker-class', 'sync', '--bind', `127.0.0.1:${port}`, '--chdir', dir, spec],
   'gunicorn-poll': ({ dir, spec, port, workers }) => [PYTHON, '-m', 'gunicorn', '--reload', '--reload-engine', 'poll',
