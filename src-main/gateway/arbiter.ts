@@ -4,7 +4,8 @@
  *
  * Exits, signals, timers and commands only record facts (a desired count, a new generation, a
  * dead worker); `tick()` brings the actual state back to the desired one and is safe to run any
- * number of times: murderStuckWorkers -> manageWorkers -> retireOldGeneration.
+ * number of times: murderStuckWorkers -> manageWorkers -> refillStandbys. A new worker is a
+ * standby interpreter when one is parked (standby-pool.ts), else a fresh spawn.
  */
 import { EventEmitter } from 'node:events';
 import { ExitCode, type BootFailure, type ReadyInfo } from './protocol';
