@@ -22,8 +22,13 @@ export const RequestRow = memo(function RequestRow(props: { row: ExchangeSummary
       data-id={row.id}
       data-status={row.status}
       style={{ transform: `translateY(${top}px)`, height: ROW_HEIGHT }}
-      onMouseDown={(e) => e.preventDefault() /* keep keyboard focus on the list */}
-      onClick={() => props.onSelect(row.id)}
+      onMouseDown={(e) => {
+        e.preventDefault(); // keep keyboard focus on the list
+        // Selected on press, as native lists do: the detail is on its way before the button is released.
+        if (e.button === 0) props.onSelect(row.id);
+      }}
+      // A click with no press before it (assistive technology): select then.
+      onClick={(e) => e.detail === 0 && props.onSelect(row.id)}
     >
       <span role="gridcell" className="col-time">
         {formatClock(row.startedAt)}

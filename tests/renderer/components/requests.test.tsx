@@ -135,6 +135,15 @@ describe('request list', () => {
     expect(selected()).toBeUndefined();
   });
 
+  it('selects a row when the mouse button goes down, not with other buttons', async () => {
+    await renderApp(createFakeClient({ snapshot: snapshot({ exchanges: rows }) }));
+    const selected = () => screen.queryAllByTestId('request-row').find((r) => r.getAttribute('aria-selected') === 'true')?.dataset.id;
+    fireEvent.mouseDown(screen.getAllByTestId('request-row')[2], { button: 2 });
+    expect(selected()).toBeUndefined();
+    fireEvent.mouseDown(screen.getAllByTestId('request-row')[2], { button: 0, detail: 1 });
+    expect(selected()).toBe('3');
+  });
+
   it('stays smooth with 100,000 rows: only the rows in view are in the DOM', async () => {
     const many = Array.from({ length: 100_000 }, (_, i) => summary(i + 1));
     await renderApp(createFakeClient({ snapshot: snapshot({ exchanges: many }) }));
