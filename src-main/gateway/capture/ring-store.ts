@@ -30,18 +30,33 @@ export function summarize(record: ExchangeSummary): ExchangeSummary {
 
 export function createRingStore(limits: Partial<StoreLimits> = {}): ExchangeStore {
   const resolved: StoreLimits = { ...DEFAULT_STORE_LIMITS, ...limits };
-  const entries = new Map<number, { exchange: StoredExchange; bytes: number }>();
+  const exchanges = new Map<number, StoredExchange>();
+  const sizes = new Map<number, number>();
+  // Eviction order (oldest first) as a queue with a moving head. Why not iterate the Map from its
+  // front: deleted entries stay behind as holes until the Map rehashes, so walking to the oldest
+  // live entry took thousands of steps per put once the ring was full.
+  let order: number[] = [];
+  let head = 0;
   const listeners = new Set<Partial<StoreEvents>>();
   let bytes = 0;
 
+  const overLimits = () => exchanges.size > resolved.maxExchanges || bytes > resolved.maxBytes;
+
   const evict = () => {
-    if (entries.size <= resolved.maxExchanges && bytes <= resolved.maxBytes) return;
+    if (!overLimits()) return;
     const evicted: number[] = [];
-    for (const [id, entry] of entries) {
-      if (entries.size <= resolved.maxExchanges && bytes <= resolved.maxBytes) break;
-      entries.delete(id);
-      bytes -= entry.bytes;
+    while (overLimits() && head < order.length) {
+      const id = order[head++];
+      const size = sizes.get(id);
+      if (size === undefined) continue;
+      exchanges.delete(id);
+      sizes.delete(id);
+      bytes -= size;
       evicted.push(id);
+    }
+    if (head > 4096 && head * 2 > order.length) {
+      order = order.slice(head);
+      head = 0;
     }
     if (evicted.length) for (const listener of listeners) listener.evicted?.(evicted);
   };
@@ -52,19 +67,21 @@ export function createRingStore(limits: Partial<StoreLimits> = {}): ExchangeStor
       return bytes;
     },
     get size() {
-      return entries.size;
+      return exchanges.size;
     },
     get listening() {
       return listeners.size > 0;
     },
-    get: (id) => entries.get(id)?.exchange.record(),
-    summaries: () => [...entries.values()].map((entry) => entry.exchange.summary()),
-    records: () => [...entries.values()].map((entry) => entry.exchange.record()),
+    get: (id) => exchanges.get(id)?.record(),
+    summaries: () => [...exchanges.values()].map((exchange) => exchange.summary()),
+    records: () => [...exchanges.values()].map((exchange) => exchange.record()),
     put(exchange) {
       const size = exchange.bytes();
-      const previous = entries.get(exchange.id);
-      if (previous) bytes -= previous.bytes;
-      entries.set(exchange.id, { exchange, bytes: size });
+      const previous = sizes.get(exchange.id);
+      if (previous === undefined) order.push(exchange.id);
+      else bytes -= previous;
+      exchanges.set(exchange.id, exchange);
+      sizes.set(exchange.id, size);
       bytes += size;
       if (listeners.size) {
         const summary = exchange.summary();
@@ -73,7 +90,10 @@ export function createRingStore(limits: Partial<StoreLimits> = {}): ExchangeStor
       evict();
     },
     clear() {
-      entries.clear();
+      exchanges.clear();
+      sizes.clear();
+      order = [];
+      head = 0;
       bytes = 0;
       for (const listener of listeners) listener.cleared?.();
     },
