@@ -65,10 +65,13 @@ export function revealOffset(g: ListGeometry, index: number, scrollTop: number):
 export const KEY_SLOTS = 256;
 
 /**
- * A React key for row `index` of a window: the same for an index as long as it stays rendered,
- * and reused by the rows that enter when others leave (React updates the recycled elements'
- * text instead of removing and creating every cell).
+ * A React key for row `index` of a window: the same for a row as long as it stays rendered, and
+ * reused by the rows that enter when others leave (React updates the recycled elements' text
+ * instead of removing and creating every cell). `dropped` counts the rows removed from the front
+ * of the list so far: keying on `dropped + index` keeps a row's key when older rows are evicted
+ * and its index shrinks (otherwise every rendered element would show another row after each
+ * eviction).
  */
-export function slotKey(index: number, window: RowWindow): number {
-  return window.end - window.start <= KEY_SLOTS ? index % KEY_SLOTS : index;
+export function slotKey(index: number, window: RowWindow, dropped = 0): number {
+  return window.end - window.start <= KEY_SLOTS ? (dropped + index) % KEY_SLOTS : dropped + index;
 }

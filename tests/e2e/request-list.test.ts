@@ -67,10 +67,18 @@ describe('the request list', () => {
     const firstShown = Number(before[0].path.split('/').pop());
     expect(firstShown).toBeGreaterThan(60);
 
+    // Tag each rendered row element with the path it shows.
+    await page.evaluate(() => document.querySelectorAll<HTMLElement>('[data-testid="request-row"]').forEach((row) => (row.dataset.shown = row.querySelector('.col-path')!.textContent!)));
+
     // 155 + 60 = 215 requests in a ring of 200: the oldest 15 leave, far above the viewport.
     await send(60);
     await expect.poll(() => page.getByTestId('request-count').textContent(), { timeout: 10_000 }).toBe(`${RING} requests`);
     expect(await rowsInView()).toEqual(before);
+    // The same elements show the same rows (not recycled to show others, which costs a relayout).
+    const moved = await page.evaluate(() =>
+      [...document.querySelectorAll<HTMLElement>('[data-testid="request-row"]')].filter((row) => row.dataset.shown && row.dataset.shown !== row.querySelector('.col-path')!.textContent).length,
+    );
+    expect(moved).toBe(0);
     expect(await following()).toBe('false');
   });
 

@@ -142,7 +142,7 @@ export function RequestList({ rows, version, lineage, dropped }: VisibleRows & {
   const items = [];
   for (let index = shown.start; index < shown.end; index++) {
     const row = rows[index];
-    items.push(<RequestRow key={slotKey(index, shown)} row={row} top={geometry.padding + index * ROW_HEIGHT} selected={row.id === selectedId} onSelect={onSelect} />);
+    items.push(<RequestRow key={slotKey(index, shown, dropped)} row={row} top={geometry.padding + index * ROW_HEIGHT} selected={row.id === selectedId} onSelect={onSelect} />);
   }
   return (
     <div className="request-list" role="grid" aria-label="Requests" aria-rowcount={rows.length} data-testid="request-list" data-following={following}>

@@ -63,4 +63,10 @@ describe('slotKey', () => {
     // Rows that leave lend their keys to rows that enter.
     expect(new Set([...keys(a), ...keys(b)]).size).toBeLessThanOrEqual(KEY_SLOTS);
   });
+
+  it('keeps a row\'s key when rows before it are evicted (its index shrinks by as many)', () => {
+    const before = { start: 100, end: 150 };
+    const after = { start: 70, end: 120 };
+    for (let index = 100; index < 150; index++) expect(slotKey(index - 30, after, 530)).toBe(slotKey(index, before, 500));
+  });
 });
