@@ -1,22 +1,27 @@
 /**
  * One exchange as the store keeps it: a handful of numbers and strings plus the raw bytes it
- * was seen as (the REQUEST payload, the END JSON, the wire head, the bodies), and the full
- * ExchangeRecord built from them only when someone reads it.
+ * was seen as (the REQUEST payload, the END JSON, the request headers, the wire head, the
+ * bodies), and the full ExchangeRecord built from them only when someone reads it.
  *
  * Why: thousands of retained records, each a tree of arrays and objects (environ pairs,
- * headers, parsed JSON), made the garbage collector the gateway's main cost. Raw Buffers live
- * outside the JS heap and a few flat fields are cheap to keep.
+ * headers, parsed JSON), made the garbage collector the gateway's main cost. Once complete, an
+ * exchange is sealed: every byte-heavy part is copied into one slice of a shared slab (see
+ * PackArena), so a stored exchange is two heap objects, whatever it captured.
  */
-import type { ExchangeOutcome, ExchangeRecord, ExchangeSummary, ExchangeTimings, LogLine } from '../../contract';
+import type { BodyCapture, ExchangeOutcome, ExchangeRecord, ExchangeSummary, ExchangeTimings, LogLine } from '../../contract';
 import { REPLAY_HEADER } from '../gateway';
 import type { RequestEnd } from '../protocol';
+import type { PackArena } from './pack-arena';
 import type { StoredExchange } from './store';
 import { summarize } from './ring-store';
 import { BodyBuffer, parseWireHead } from './wire';
 
-
-/** Fixed cost per exchange beyond what is counted field by field. */
-const EXCHANGE_OVERHEAD = 512;
+/**
+ * Heap bytes per stored exchange beyond its packed bytes: the object (its time fields are boxed
+ * numbers), its strings, the Buffer view and the store's map entries. Measured at about 0.8 KiB
+ * (heap used after a full GC divided by exchanges held), so the byte budget means memory.
+ */
+const EXCHANGE_OVERHEAD = 1024;
 
 export class CapturedExchange implements StoredExchange {
   status = 0;
@@ -32,14 +37,32 @@ export class CapturedExchange implements StoredExchange {
   startResponse = NaN;
   firstByte = NaN;
   complete = NaN;
-  /** The request headers as received, "name\0value\0..." in one string (one heap object, not 2n). */
-  rawHeaders = '';
-  requestPayload: Buffer | null = null;
-  endPayload: Buffer | null = null;
-  wireHead = '';
+  /** performance.now() when accepted: the origin of the timings above. */
+  acceptedAt = performance.now();
   logs: LogLine[] | null = null;
   workerExit: { code: number | null; signal: string | null } | undefined = undefined;
   stack: string | undefined = undefined;
+
+  // While it runs, the parts as they came (seal() moves them into `packed`).
+  /** The request headers as received, "name\0value\0..." in one string (one heap object, not 2n). */
+  rawHeaders = '';
+  requestPayload: Buffer | null = null;
+  /** The END payload; may be a view into a socket read until sealed (seal copies it). */
+  endPayload: Buffer | null = null;
+  wireHead = '';
+  private requestBody: BodyBuffer | null = null;
+  private responseBody: BodyBuffer | null = null;
+
+  // Once sealed: [REQUEST payload | END | headers | wire head | request body | response body],
+  // with the end offset of each part and the bodies' full sizes (kept bytes may be fewer).
+  private packed: Buffer | null = null;
+  private environEnd = 0;
+  private endEnd = 0;
+  private headersEnd = 0;
+  private wireHeadEnd = 0;
+  private requestBodyEnd = 0;
+  private requestBodySize = 0;
+  private responseBodySize = 0;
   private built: ExchangeRecord | null = null;
 
   constructor(
@@ -49,18 +72,52 @@ export class CapturedExchange implements StoredExchange {
     readonly httpVersion: string,
     readonly remoteAddress: string,
     readonly startedAt: number,
-    readonly requestBody: BodyBuffer,
-    readonly responseBody: BodyBuffer,
+    private readonly bodyLimit: number,
   ) {}
 
+  addRequestBody(chunk: Buffer): void {
+    (this.requestBody ??= new BodyBuffer(this.bodyLimit)).add(chunk);
+  }
+
+  addResponseBody(chunk: Buffer): void {
+    (this.responseBody ??= new BodyBuffer(this.bodyLimit)).add(chunk);
+  }
+
+  /** Moves every byte-heavy part into one slice from the arena; call once, when complete. */
+  seal(arena: PackArena): void {
+    const environ = this.requestPayload;
+    const end = this.endPayload;
+    const requestBody = this.requestBody;
+    const responseBody = this.responseBody;
+    // Header strings are latin1 (one byte per character), as Node reads and writes them.
+    const size =
+      (environ?.length ?? 0) + (end?.length ?? 0) + this.rawHeaders.length + this.wireHead.length + (requestBody?.keptBytes ?? 0) + (responseBody?.keptBytes ?? 0);
+    const packed = arena.alloc(size);
+    let at = environ ? environ.copy(packed, 0) : 0;
+    this.environEnd = at;
+    if (end) at += end.copy(packed, at);
+    this.endEnd = at;
+    at += packed.write(this.rawHeaders, at, 'latin1');
+    this.headersEnd = at;
+    at += packed.write(this.wireHead, at, 'latin1');
+    this.wireHeadEnd = at;
+    if (requestBody) at = requestBody.copyTo(packed, at);
+    this.requestBodyEnd = at;
+    if (responseBody) responseBody.copyTo(packed, at);
+    this.requestBodySize = requestBody?.totalBytes ?? 0;
+    this.responseBodySize = responseBody?.totalBytes ?? 0;
+    this.packed = packed;
+    this.requestPayload = this.endPayload = this.requestBody = this.responseBody = null;
+    this.rawHeaders = this.wireHead = '';
+    this.built = null;
+  }
+
   bytes(): number {
-    let bytes = EXCHANGE_OVERHEAD + this.wireHead.length + (this.stack?.length ?? 0);
-    // Bodies are counted as the base64 they become in the record.
-    bytes += Math.ceil(((this.requestBody.keptBytes + this.responseBody.keptBytes) * 4) / 3);
-    bytes += (this.requestPayload?.length ?? 0) * 2 + (this.endPayload?.length ?? 0) * 2;
-    bytes += this.rawHeaders.length;
+    let bytes = EXCHANGE_OVERHEAD + (this.stack?.length ?? 0);
     if (this.logs) for (const line of this.logs) bytes += line.text.length + 64;
-    return bytes;
+    if (this.packed) return bytes + this.packed.length;
+    bytes += (this.requestPayload?.length ?? 0) + (this.endPayload?.length ?? 0) + this.rawHeaders.length + this.wireHead.length;
+    return bytes + (this.requestBody?.keptBytes ?? 0) + (this.responseBody?.keptBytes ?? 0);
   }
 
   summary(): ExchangeSummary {
@@ -74,25 +131,27 @@ export class CapturedExchange implements StoredExchange {
 
   record(): ExchangeRecord {
     if (this.built) return this.built;
-    const end = this.endPayload ? (JSON.parse(this.endPayload.toString('utf8')) as RequestEnd) : null;
+    const endBytes = this.part(this.environEnd, this.endEnd, this.endPayload);
+    const end = endBytes ? (JSON.parse(endBytes.toString('utf8')) as RequestEnd) : null;
     const captured = end?.capture;
-    const wire = parseWireHead(this.wireHead);
-    const environ = decodeEnviron(this.requestPayload);
+    const wire = parseWireHead(this.packed ? this.packed.toString('latin1', this.headersEnd, this.wireHeadEnd) : this.wireHead);
+    const environ = decodeEnviron(this.part(0, this.environEnd, this.requestPayload));
+    const rawHeaders = this.packed ? this.packed.toString('latin1', this.endEnd, this.headersEnd) : this.rawHeaders;
     const record: ExchangeRecord = {
       ...this.summary(),
       httpVersion: this.httpVersion,
       remoteAddress: this.remoteAddress,
       timings: this.timings(),
-      requestHeaders: pairs(this.rawHeaders.split('\0')).filter(([name]) => name.toLowerCase() !== REPLAY_HEADER),
+      requestHeaders: pairs(rawHeaders.split('\0')).filter(([name]) => name.toLowerCase() !== REPLAY_HEADER),
       environ: captured ? environ.concat(captured.environExtra) : environ,
-      requestBody: this.requestBody.capture(),
+      requestBody: this.packed ? this.packedBody(this.wireHeadEnd, this.requestBodyEnd, this.requestBodySize) : (this.requestBody?.capture() ?? noBody()),
       requestBytesRead: end?.bytesRead ?? 0,
       startResponse: captured?.startResponse ?? [],
       usedWrite: captured?.usedWrite ?? false,
       responseStatus: wire.status,
       responseHeaders: wire.headers,
       serverAddedHeaders: captured ? serverAdded(wire.headers, captured.startResponse.at(-1)?.headers ?? []) : [],
-      responseBody: this.responseBody.capture(),
+      responseBody: this.packed ? this.packedBody(this.requestBodyEnd, this.packed.length, this.responseBodySize) : (this.responseBody?.capture() ?? noBody()),
       responseChunks: captured?.chunkSizes ?? [],
       logs: this.logs ?? [],
       findings: captured?.findings ?? [],
@@ -103,6 +162,17 @@ export class CapturedExchange implements StoredExchange {
     // A pending exchange changes again: build it fresh next time.
     if (this.outcome !== 'pending') this.built = record;
     return record;
+  }
+
+  /** A packed part, or the live one before sealing; null when it is empty. */
+  private part(start: number, end: number, live: Buffer | null): Buffer | null {
+    if (!this.packed) return live;
+    return end > start ? this.packed.subarray(start, end) : null;
+  }
+
+  private packedBody(start: number, end: number, size: number): BodyCapture {
+    if (size === 0) return noBody();
+    return { size, truncated: size > end - start, base64: this.packed!.toString('base64', start, end) };
   }
 
   private timings(): ExchangeTimings {
@@ -119,6 +189,10 @@ export class CapturedExchange implements StoredExchange {
 export function decodeEnviron(payload: Buffer | null): [string, string][] {
   if (!payload || payload.length < 2) return [];
   return pairs(payload.toString('latin1', 1).split('\0'));
+}
+
+function noBody(): BodyCapture {
+  return { size: 0, truncated: false, base64: '' };
 }
 
 function pairs(flat: string[]): [string, string][] {

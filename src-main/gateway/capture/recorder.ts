@@ -10,105 +10,91 @@ import { REPLAY_HEADER, type Gateway } from '../gateway';
 import type { Relay, RelayObserver, RelaySummary } from '../relay';
 import type { Capture, CaptureOptions } from './index';
 import { createRingStore } from './ring-store';
-import { BodyBuffer } from './wire';
+import { PackArena } from './pack-arena';
 
 const DEFAULT_BODY_LIMIT = 1024 * 1024;
-
-/** What the recorder keeps on a relay while it runs. */
-interface Pending {
-  exchange: CapturedExchange;
-  acceptedAt: number;
-}
 
 export function createCapture(gateway: Gateway, options: CaptureOptions = {}): Capture {
   const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
   const store = createRingStore(options.storeLimits);
+  const arena = new PackArena();
   const byRequestId = new Map<number, number>();
   const replayWaiters = new Map<string, (id: number) => void>();
   let nextId = 1;
   let mode: CaptureMode = options.mode ?? 'on';
 
-  const elapsed = (pending: Pending) => performance.now() - pending.acceptedAt;
+  // relay.tag holds the exchange under construction (null when capture was not on at accept).
+  const elapsed = (exchange: CapturedExchange) => performance.now() - exchange.acceptedAt;
 
   const observer: RelayObserver = {
     accepted(relay) {
       if (mode !== 'on') return;
       const req = relay.req;
       const id = nextId++;
-      const exchange = new CapturedExchange(
-        id,
-        req.method ?? '',
-        req.url ?? '',
-        req.httpVersion,
-        relay.environ.REMOTE_ADDR,
-        Date.now(),
-        new BodyBuffer(bodyLimit),
-        new BodyBuffer(bodyLimit),
-      );
+      const exchange = new CapturedExchange(id, req.method ?? '', req.url ?? '', req.httpVersion, relay.environ.REMOTE_ADDR, Date.now(), bodyLimit);
       exchange.rawHeaders = req.rawHeaders.join('\0');
       if (relay.replay) {
         exchange.replayOf = relay.replay.of;
         replayWaiters.get(relay.replay.nonce)?.(id);
       }
-      relay.tag = { exchange, acceptedAt: performance.now() } satisfies Pending;
+      relay.tag = exchange;
       byRequestId.set(relay.id, id);
       // A pending row only matters to a live UI; without one, the exchange goes in once, complete.
       if (store.listening) store.put(exchange);
     },
     dispatched(relay, worker) {
-      const pending = relay.tag as Pending | null;
-      if (!pending) return;
-      pending.exchange.dispatched = elapsed(pending);
-      pending.exchange.workerPid = worker.pid;
-      pending.exchange.generation = worker.generation;
+      const exchange = relay.tag as CapturedExchange | null;
+      if (!exchange) return;
+      exchange.dispatched = elapsed(exchange);
+      exchange.workerPid = worker.pid;
+      exchange.generation = worker.generation;
     },
     requestBody(relay, chunk) {
-      (relay.tag as Pending | null)?.exchange.requestBody.add(chunk);
+      (relay.tag as CapturedExchange | null)?.addRequestBody(chunk);
     },
     start(relay) {
-      const pending = relay.tag as Pending | null;
-      if (pending) pending.exchange.startResponse = elapsed(pending);
+      const exchange = relay.tag as CapturedExchange | null;
+      if (exchange) exchange.startResponse = elapsed(exchange);
     },
     responseBody(relay, chunk) {
-      const pending = relay.tag as Pending | null;
-      if (!pending) return;
-      if (Number.isNaN(pending.exchange.firstByte)) pending.exchange.firstByte = elapsed(pending);
-      pending.exchange.responseBody.add(chunk);
+      const exchange = relay.tag as CapturedExchange | null;
+      if (!exchange) return;
+      if (Number.isNaN(exchange.firstByte)) exchange.firstByte = elapsed(exchange);
+      exchange.addResponseBody(chunk);
     },
     log(relay, line) {
-      const pending = relay.tag as Pending | null;
-      if (!pending) return;
+      const exchange = relay.tag as CapturedExchange | null;
+      if (!exchange) return;
       const entry: LogLine = { stream: line.stream, text: line.text, time: Math.round(line.time * 1000) };
       if (line.level) entry.level = line.level;
       if (line.logger) entry.logger = line.logger;
-      (pending.exchange.logs ??= []).push(entry);
+      (exchange.logs ??= []).push(entry);
     },
     finished(relay, summary) {
-      const pending = relay.tag as Pending | null;
+      const exchange = relay.tag as CapturedExchange | null;
       byRequestId.delete(relay.id);
-      if (!pending) return;
+      if (!exchange) return;
       relay.tag = null;
-      complete(pending, relay, summary);
-      store.put(pending.exchange);
+      complete(exchange, relay, summary);
+      store.put(exchange);
     },
   };
 
-  const complete = (pending: Pending, relay: Relay, summary: RelaySummary) => {
-    const exchange = pending.exchange;
-    const done = elapsed(pending);
+  const complete = (exchange: CapturedExchange, relay: Relay, summary: RelaySummary) => {
+    const done = elapsed(exchange);
     exchange.complete = done;
     exchange.durationMs = done;
     exchange.status = summary.status;
     exchange.outcome = summary.outcome === 'stopped' ? 'rejected' : summary.outcome;
     exchange.responseSize = summary.bytesSent;
     exchange.findingCount = summary.end?.capture?.findings.length ?? 0;
-    // Raw, not parsed: see CapturedExchange. The END payload is a view into a socket read.
+    // Raw, not parsed: see CapturedExchange. seal() copies them (END is a view into a socket read).
     exchange.requestPayload = relay.requestPayload;
-    exchange.endPayload = relay.endPayload && Buffer.from(relay.endPayload);
+    exchange.endPayload = relay.endPayload;
     exchange.wireHead = relay.wireHead;
     if (summary.exit) exchange.workerExit = summary.exit;
     if (summary.stack !== undefined) exchange.stack = summary.stack;
-    exchange.invalidate();
+    exchange.seal(arena);
   };
 
   const applyMode = (next: CaptureMode) => {

@@ -24,6 +24,17 @@ export class BodyBuffer {
     return this.kept;
   }
 
+  /** Bytes seen in all, also past the limit. */
+  get totalBytes(): number {
+    return this.total;
+  }
+
+  /** Copies the kept bytes into `target` at `offset`; returns the offset after them. */
+  copyTo(target: Buffer, offset: number): number {
+    if (this.chunks) for (const chunk of this.chunks) offset += chunk.copy(target, offset);
+    return offset;
+  }
+
   capture(): BodyCapture {
     return {
       size: this.total,

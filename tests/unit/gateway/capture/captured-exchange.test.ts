@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { CapturedExchange } from '../../../../src-main/gateway/capture/captured-exchange';
+import { PackArena } from '../../../../src-main/gateway/capture/pack-arena';
+import { encodeRequest } from '../../../../src-main/gateway/protocol';
+
+/** An exchange as the recorder fills it, before it is sealed. */
+function filled(bodyLimit = 8): CapturedExchange {
+  const exchange = new CapturedExchange(7, 'POST', '/form?x=1', '1.1', '127.0.0.1', 1_700_000_000_000, bodyLimit);
+  exchange.rawHeaders = ['Host', 'localhost', 'X-Latin', 'caf\u00e9'].join('\0');
+  exchange.requestPayload = encodeRequest(1, { REQUEST_METHOD: 'POST', PATH_INFO: '/form', HTTP_X_LATIN: 'caf\u00e9' });
+  exchange.addRequestBody(Buffer.from([0xff, 0x00, 0x41]));
+  exchange.addRequestBody(Buffer.from('0123456789'));
+  exchange.addResponseBody(Buffer.from('hello'));
+  exchange.endPayload = Buffer.from(JSON.stringify({ outcome: 'ok', bytesRead: 13, bytesSent: 5, short: false, capture: { environExtra: [['wsgi.input', '<RequestInput>']], startResponse: [{ status: '200 OK', headers: [['Content-Type', 'text/plain']] }], usedWrite: false, chunkSizes: [5], findings: [], closeCalled: null } }));
+  exchange.wireHead = 'HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nServer: forkwatch\r\n\r\n';
+  exchange.status = 200;
+  exchange.outcome = 'ok';
+  return exchange;
+}
+
+describe('CapturedExchange', () => {
+  it('reads the same record after sealing its parts into the arena as before', () => {
+    const live = filled().record();
+    const sealed = filled();
+    sealed.seal(new PackArena());
+    const record = sealed.record();
+    expect(record).toEqual(live);
+    expect(record.requestBody).toEqual({ size: 13, truncated: true, base64: Buffer.from([0xff, 0x00, 0x41, 0x30, 0x31, 0x32, 0x33, 0x34]).toString('base64') });
+    expect(record.responseBody.base64).toBe(Buffer.from('hello').toString('base64'));
+    expect(record.requestHeaders).toEqual([['Host', 'localhost'], ['X-Latin', 'caf\u00e9']]);
+    expect(record.environ).toContainEqual(['HTTP_X_LATIN', 'caf\u00e9']);
+    expect(record.environ.at(-1)).toEqual(['wsgi.input', '<RequestInput>']);
+    expect(record.serverAddedHeaders).toEqual(['Server']);
+  });
+
+  it('copies the END payload when sealing, so a reused socket buffer cannot change it', () => {
+    const exchange = filled();
+    const socketRead = Buffer.from(exchange.endPayload!);
+    exchange.endPayload = socketRead;
+    exchange.seal(new PackArena());
+    socketRead.fill(0x20);
+    expect(exchange.record().outcome).toBe('ok');
+    expect(exchange.record().requestBytesRead).toBe(13);
+  });
+
+  it('counts its packed bytes plus a fixed overhead, no bodies twice', () => {
+    const exchange = filled();
+    const before = exchange.bytes();
+    exchange.seal(new PackArena());
+    expect(exchange.bytes()).toBe(before);
+  });
+
+  it('packs many exchanges into shared slabs without overlap', () => {
+    const arena = new PackArena();
+    const exchanges = Array.from({ length: 500 }, () => filled());
+    const expected = exchanges.map((exchange) => exchange.record());
+    for (const exchange of exchanges) {
+      exchange.invalidate();
+      exchange.seal(arena);
+    }
+    exchanges.forEach((exchange, i) => expect(exchange.record()).toEqual(expected[i]));
+  });
+});
