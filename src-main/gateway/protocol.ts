@@ -78,7 +78,10 @@ export const WorkerFrame = {
   START: 0x84,
   /** payload: response body bytes. */
   BODY: 0x85,
-  /** payload: JSON RequestEnd. The worker is idle again. */
+  /**
+   * payload: JSON RequestEnd; for a CAPTURE request followed by "\n" and the JSON RequestCapture
+   * (decodeEnd / decodeEndCapture). The worker is idle again.
+   */
   END: 0x86,
   /** payload: JSON LogRecord: a line of stdout/stderr/wsgi.errors or a logging record. */
   LOG: 0x87,
@@ -104,7 +107,7 @@ export const RequestFlags = {
   HAS_BODY: 1,
   /** The client sent `Expect: 100-continue`: the master waits for CONTINUE before BODY frames. */
   EXPECT_CONTINUE: 2,
-  /** Collect a RequestCapture into END. */
+  /** Collect a RequestCapture and send it after END's JSON (see WorkerFrame.END). */
   CAPTURE: 4,
 } as const;
 
@@ -212,7 +215,25 @@ export interface RequestEnd {
   /** The app declared a Content-Length it did not fill: the connection cannot be reused. */
   short: boolean;
   error?: PythonError;
-  capture?: RequestCapture;
+  /** Set for a CAPTURE request: how many findings its RequestCapture lists. */
+  findingCount?: number;
+}
+
+const NEWLINE = 0x0a;
+
+/**
+ * END's RequestEnd. Only the JSON before the newline is parsed: the capture behind it (several
+ * times larger) is parsed only when someone reads the exchange. JSON text holds no raw newline.
+ */
+export function decodeEnd(payload: Buffer): RequestEnd {
+  const split = payload.indexOf(NEWLINE);
+  return JSON.parse(payload.toString('utf8', 0, split === -1 ? payload.length : split)) as RequestEnd;
+}
+
+/** END's RequestCapture, if the request was captured. */
+export function decodeEndCapture(payload: Buffer): RequestCapture | undefined {
+  const split = payload.indexOf(NEWLINE);
+  return split === -1 ? undefined : (JSON.parse(payload.toString('utf8', split + 1)) as RequestCapture);
 }
 
 /** Builds one frame. */

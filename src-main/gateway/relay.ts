@@ -8,6 +8,7 @@ import {
   MasterFrame,
   RequestFlags,
   WorkerFrame,
+  decodeEnd,
   decodeStart,
   encodeFrameHeader,
   encodeRequest,
@@ -145,7 +146,7 @@ export class Relay {
         return;
       case WorkerFrame.END:
         this.endPayload = frame.payload;
-        this.onEnd(JSON.parse(frame.payload.toString('utf8')) as RequestEnd);
+        this.onEnd(decodeEnd(frame.payload));
         return;
       case WorkerFrame.CONTINUE:
         if (!this.clientGone) this.res.writeContinue();

@@ -48,19 +48,11 @@ class Capture:
         self.close_called = None
 
     def start_call(self, status, headers, exc_info):
-        if isinstance(headers, (list, tuple)):
-            pairs = []
-            for item in headers:
-                if isinstance(item, (tuple, list)) and len(item) == 2:
-                    pairs.append([_text(item[0]), _text(item[1])])
-                else:
-                    pairs.append([_text(item), ""])
-        else:
-            pairs = []
-        call = {"status": _text(status), "headers": pairs}
-        if exc_info is not None:
-            call["excInfo"] = describe_exc_info(exc_info)
-        self.start_calls.append(call)
+        # Kept as given (headers copied: the app may reuse its list), made JSON-ready only in
+        # to_json_text, where the common all-str call needs no conversion at all.
+        described = describe_exc_info(exc_info) if exc_info is not None else None
+        self.start_calls.append((status, list(headers) if type(headers) is list else headers,
+                                 described))
 
     def finding(self, code, message):
         for existing in self.findings:
@@ -71,17 +63,50 @@ class Capture:
     def to_json_text(self):
         """to_json() as JSON text, the constant environ part spliced in (encoding it per request
         was the largest cost of capture in the worker)."""
-        return ('{"environExtra":%s,"startResponse":%s,"usedWrite":%s,"chunkSizes":%s,"findings":%s,"closeCalled":%s}'
-                % (self.environ_extra_json, _dumps(self.start_calls), "true" if self.used_write else "false",
-                   _dumps(self.chunk_sizes), _dumps(self.findings),
+        findings = self.findings
+        return ('{"environExtra":%s,"startResponse":%s,"usedWrite":%s,"chunkSizes":[%s],"findings":%s,"closeCalled":%s}'
+                % (self.environ_extra_json, _dumps(self._calls()), "true" if self.used_write else "false",
+                   ",".join(map(str, self.chunk_sizes)), _dumps(findings) if findings else "[]",
                    "null" if self.close_called is None else ("true" if self.close_called else "false")))
 
     def to_json(self):
         return {
             "environExtra": self.environ_extra,
-            "startResponse": self.start_calls,
+            "startResponse": self._calls(),
             "usedWrite": self.used_write,
             "chunkSizes": self.chunk_sizes,
             "findings": self.findings,
             "closeCalled": self.close_called,
         }
+
+    def _calls(self):
+        calls = []
+        for status, headers, exc_info in self.start_calls:
+            call = {"status": _text(status), "headers": headers if _all_str_pairs(headers) else _pairs(headers)}
+            if exc_info is not None:
+                call["excInfo"] = exc_info
+            calls.append(call)
+        return calls
+
+
+def _all_str_pairs(headers):
+    """True for a list of (str, str) tuples: JSON encodes it as is (tuples become arrays)."""
+    if type(headers) is not list:
+        return False
+    for item in headers:
+        if type(item) is not tuple or len(item) != 2 or type(item[0]) is not str or type(item[1]) is not str:
+            return False
+    return True
+
+
+def _pairs(headers):
+    """Whatever the app passed as headers, as [name, value] string pairs (repr for non-str)."""
+    if not isinstance(headers, (list, tuple)):
+        return []
+    pairs = []
+    for item in headers:
+        if isinstance(item, (tuple, list)) and len(item) == 2:
+            pairs.append([_text(item[0]), _text(item[1])])
+        else:
+            pairs.append([_text(item), ""])
+    return pairs

@@ -468,8 +468,10 @@ class Exchange:
 
 
 def _with_capture(end_json, capture):
-    """END's JSON object with "capture" added (spliced: see Capture.to_json_text)."""
-    return end_json[:-1] + b',"capture":' + capture.to_json_text().encode("utf-8") + b"}"
+    """END for a CAPTURE request: its JSON with the finding count, then a newline and the
+    capture's JSON, which the master parses only when someone reads the exchange."""
+    return b'%s,"findingCount":%d}\n%s' % (end_json[:-1], len(capture.findings),
+                                           capture.to_json_text().encode("utf-8"))
 
 
 def _violation_error(message):

@@ -256,7 +256,10 @@ class Worker:
             elif ftype == CONTINUE:
                 resp.continued = True
             elif ftype == END:
-                resp.end = json.loads(payload)
+                head, _, captured = payload.partition(b"\n")
+                resp.end = json.loads(head)
+                if captured:
+                    resp.end["capture"] = json.loads(captured)
                 return resp
             if on_frame is not None:
                 on_frame(ftype, payload, resp)

@@ -550,6 +550,16 @@ class ErrorTests(WorkerTest):
                     self.assertViolation(r, code if flags else None)
                     self.assertEqual(r.end["error"]["type"].split(".")[-1], "WSGIViolation")
 
+    def test_capture_records_start_response_arguments_as_strings(self):
+        # Whatever the app passed is recorded readable: repr for non-str, pairs for tuples.
+        r = self.get("/v_header_int", flags=CAPTURE)
+        self.assertEqual(r.end["capture"]["startResponse"],
+                         [{"status": "200 OK", "headers": [["Content-Length", "5"]]}])
+        r = self.get("/v_headers_tuple", flags=CAPTURE)
+        self.assertEqual(r.end["capture"]["startResponse"][0]["headers"], [["A", "b"]])
+        self.assertEqual(r.end["findingCount"], len(r.end["capture"]["findings"]))
+        self.assertGreater(r.end["findingCount"], 0)
+
     def test_violation_message_is_clear(self):
         r = self.get("/v_twice")
         self.assertIn(b"start_response called twice without exc_info", r.body)

@@ -10,7 +10,7 @@
  */
 import type { BodyCapture, ExchangeOutcome, ExchangeRecord, ExchangeSummary, ExchangeTimings, LogLine } from '../../contract';
 import { REPLAY_HEADER } from '../gateway';
-import type { RequestEnd } from '../protocol';
+import { decodeEnd, decodeEndCapture } from '../protocol';
 import type { PackArena } from './pack-arena';
 import type { StoredExchange } from './store';
 import { summarize } from './ring-store';
@@ -132,8 +132,8 @@ export class CapturedExchange implements StoredExchange {
   record(): ExchangeRecord {
     if (this.built) return this.built;
     const endBytes = this.part(this.environEnd, this.endEnd, this.endPayload);
-    const end = endBytes ? (JSON.parse(endBytes.toString('utf8')) as RequestEnd) : null;
-    const captured = end?.capture;
+    const end = endBytes ? decodeEnd(endBytes) : null;
+    const captured = endBytes ? decodeEndCapture(endBytes) : undefined;
     const wire = parseWireHead(this.packed ? this.packed.toString('latin1', this.headersEnd, this.wireHeadEnd) : this.wireHead);
     const environ = decodeEnviron(this.part(0, this.environEnd, this.requestPayload));
     const rawHeaders = this.packed ? this.packed.toString('latin1', this.endEnd, this.headersEnd) : this.rawHeaders;

@@ -87,7 +87,7 @@ export function createCapture(gateway: Gateway, options: CaptureOptions = {}): C
     exchange.status = summary.status;
     exchange.outcome = summary.outcome === 'stopped' ? 'rejected' : summary.outcome;
     exchange.responseSize = summary.bytesSent;
-    exchange.findingCount = summary.end?.capture?.findings.length ?? 0;
+    exchange.findingCount = summary.end?.findingCount ?? 0;
     // Raw, not parsed: see CapturedExchange. seal() copies them (END is a view into a socket read).
     exchange.requestPayload = relay.requestPayload;
     exchange.endPayload = relay.endPayload;

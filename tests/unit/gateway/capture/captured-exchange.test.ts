@@ -11,7 +11,9 @@ function filled(bodyLimit = 8): CapturedExchange {
   exchange.addRequestBody(Buffer.from([0xff, 0x00, 0x41]));
   exchange.addRequestBody(Buffer.from('0123456789'));
   exchange.addResponseBody(Buffer.from('hello'));
-  exchange.endPayload = Buffer.from(JSON.stringify({ outcome: 'ok', bytesRead: 13, bytesSent: 5, short: false, capture: { environExtra: [['wsgi.input', '<RequestInput>']], startResponse: [{ status: '200 OK', headers: [['Content-Type', 'text/plain']] }], usedWrite: false, chunkSizes: [5], findings: [], closeCalled: null } }));
+  const end = { outcome: 'ok', bytesRead: 13, bytesSent: 5, short: false, findingCount: 0 };
+  const capture = { environExtra: [['wsgi.input', '<RequestInput>']], startResponse: [{ status: '200 OK', headers: [['Content-Type', 'text/plain']] }], usedWrite: false, chunkSizes: [5], findings: [], closeCalled: null };
+  exchange.endPayload = Buffer.from(`${JSON.stringify(end)}\n${JSON.stringify(capture)}`);
   exchange.wireHead = 'HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nServer: forkwatch\r\n\r\n';
   exchange.status = 200;
   exchange.outcome = 'ok';
@@ -31,6 +33,8 @@ describe('CapturedExchange', () => {
     expect(record.environ).toContainEqual(['HTTP_X_LATIN', 'caf\u00e9']);
     expect(record.environ.at(-1)).toEqual(['wsgi.input', '<RequestInput>']);
     expect(record.serverAddedHeaders).toEqual(['Server']);
+    expect(record.startResponse).toEqual([{ status: '200 OK', headers: [['Content-Type', 'text/plain']] }]);
+    expect(record.responseChunks).toEqual([5]);
   });
 
   it('copies the END payload when sealing, so a reused socket buffer cannot change it', () => {
