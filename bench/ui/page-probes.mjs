@@ -37,6 +37,29 @@ export function installProbes() {
     }).observe({ type: 'event', durationThreshold: 16 });
   } catch { /* no Event Timing */ }
 
+  // ---- the page's WebSocket traffic, for the click diagnostics: when the first message after
+  // the input went out (a command), and when the first answer to a command came back. Only
+  // timestamps; the messages pass through unchanged.
+  const wsSend = WebSocket.prototype.send;
+  WebSocket.prototype.send = function (data) {
+    const p = pending;
+    if (p && p.t0 !== null && !p.finished && p.wsSentAt === null) p.wsSentAt = performance.now();
+    return wsSend.call(this, data);
+  };
+  const onMessageDesc = Object.getOwnPropertyDescriptor(WebSocket.prototype, 'onmessage');
+  Object.defineProperty(WebSocket.prototype, 'onmessage', {
+    configurable: true,
+    get() { return onMessageDesc.get.call(this); },
+    set(handler) {
+      onMessageDesc.set.call(this, typeof handler !== 'function' ? handler : function (e) {
+        const p = pending;
+        // Events are {"event": ...}; answers to commands {"id": ...}.
+        if (p && p.wsSentAt !== null && p.wsAnsweredAt === null && typeof e.data === 'string' && e.data.startsWith('{"id"')) p.wsAnsweredAt = performance.now();
+        return handler.call(this, e);
+      });
+    },
+  });
+
   // ---- input probe
   let pending = null;
   let inFrame = false; // inside a rendering update (between our rAF callback and the task after it)
@@ -66,6 +89,7 @@ export function installProbes() {
     clearTimeout(p.timer);
     p.resolve({
       kind: p.kind, t0: p.t0, handlerDelay: p.handlerAt - p.t0, targetId: p.targetId ?? null, timedOut: !!p.timedOut, error: p.error ?? null,
+      wsSent: p.wsSentAt === null ? null : p.wsSentAt - p.t0, wsAnswered: p.wsAnsweredAt === null ? null : p.wsAnsweredAt - p.t0,
       marks: p.marks.map((m) => ({ name: m.name, preSatisfied: m.preSatisfied, reflected: m.reflectedAt === null ? null : m.reflectedAt - p.t0, painted: m.paintAt === null ? null : m.paintAt - p.t0 })),
     });
   };
@@ -133,7 +157,7 @@ export function installProbes() {
     },
     _arm(kind, marks, timeoutMs) {
       if (pending && !pending.finished) pending.observer.disconnect();
-      const p = { kind, t0: null, handlerAt: null, finished: false, marks: marks.map((m) => ({ ...m, preSatisfied: null, reflectedAt: null, paintAt: null })) };
+      const p = { kind, t0: null, handlerAt: null, finished: false, wsSentAt: null, wsAnsweredAt: null, marks: marks.map((m) => ({ ...m, preSatisfied: null, reflectedAt: null, paintAt: null })) };
       p.promise = new Promise((resolve) => { p.resolve = resolve; });
       p.observer = new MutationObserver(check);
       p.observer.observe(document.body, { subtree: true, childList: true, attributes: true, characterData: true });

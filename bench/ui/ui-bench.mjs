@@ -466,6 +466,9 @@ function latencyStats(clicks, keys) {
     keyResult: summarize(keyValues, keys.length),
     keyEcho: summarize(keys.map((k) => markMs(k, 'echo')), keys.length),
     inputDelay: summarize([...clicks, ...keys].map((r) => (r && Number.isFinite(r.handlerDelay) ? r.handlerDelay : null)), clicks.length + keys.length),
+    // Clicks whose record was fetched: the host's round trip, and detail shown after the answer.
+    hostRoundTrip: summarize(clicks.filter((c) => c.wsAnswered != null).map((c) => c.wsAnswered - c.wsSent), clicks.filter((c) => c.wsSent != null).length),
+    detailAfterAnswer: summarize(clicks.filter((c) => c.wsAnswered != null).map((c) => (markMs(c, 'detail') === null ? null : markMs(c, 'detail') - c.wsAnswered)), clicks.filter((c) => c.wsAnswered != null).length),
     all: summarize(all, all.length),
     ambiguousKeys: keys.filter((k) => k.marks?.find((m) => m.name === 'list')?.preSatisfied).length,
   };
@@ -510,6 +513,11 @@ export function uiReport(r) {
     row('all clicks + keystrokes', L.all, `  -> ${L.all.pass ? 'PASS' : 'FAIL'} (p95 <= ${LATENCY_TARGET_MS} ms)`);
     row('click row -> detail pane shown', L.clickDetail, `  -> ${L.clickDetail.pass ? 'PASS' : 'FAIL'}`);
     row('input delay (event -> handler)', L.inputDelay);
+    if (L.hostRoundTrip?.n) {
+      row('  fetched: host round trip', L.hostRoundTrip);
+      row('  fetched: answer -> detail painted', L.detailAfterAnswer);
+      lines.push(`      (${L.hostRoundTrip.n} of ${r.clicks.length} clicks fetched the record; the others were cached)`);
+    }
     if (L.ambiguousKeys) lines.push(`      (${L.ambiguousKeys} keystroke(s) whose rows already matched: timed on the input's echo)`);
     if (!L.all.pass) problems.push(`ui input latency: FAIL (p95 ${ms(L.all.p95)}, max ${ms(L.all.max)}, timeouts ${L.all.timeouts})`);
     if (!L.clickDetail.pass) problems.push(`ui click -> detail: FAIL (p95 ${ms(L.clickDetail.p95)})`);
