@@ -515,7 +515,7 @@ export function uiReport(r) {
     row('input delay (event -> handler)', L.inputDelay);
     if (L.hostRoundTrip?.n) {
       row('  fetched: host round trip', L.hostRoundTrip);
-      row('  fetched: answer -> detail painted', L.detailAfterAnswer);
+      row('  fetched: answer -> detail shown', L.detailAfterAnswer);
       lines.push(`      (${L.hostRoundTrip.n} of ${r.clicks.length} clicks fetched the record; the others were cached)`);
     }
     if (L.ambiguousKeys) lines.push(`      (${L.ambiguousKeys} keystroke(s) whose rows already matched: timed on the input's echo)`);

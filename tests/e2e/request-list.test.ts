@@ -30,16 +30,18 @@ async function send(n: number): Promise<void> {
 }
 
 /** The rows fully inside the list's viewport: their paths and screen tops, top to bottom. */
-function rowsInView() {
-  return session.page.evaluate(() => {
-    const scroller = document.querySelector('.request-scroll')!;
-    const view = scroller.getBoundingClientRect();
-    return [...scroller.querySelectorAll<HTMLElement>('[data-testid="request-row"]')]
-      .map((row) => ({ path: row.querySelector('.col-path')!.textContent!, top: Math.round(row.getBoundingClientRect().top), bottom: row.getBoundingClientRect().bottom }))
-      .filter((r) => r.top >= view.top && r.bottom <= view.bottom + 0.5)
-      .sort((a, b) => a.top - b.top)
-      .map(({ path, top }) => ({ path, top }));
-  });
+async function rowsInView() {
+  const view = (await session.page.locator('.request-scroll').boundingBox())!;
+  const rows = await session.page.getByTestId('request-row').evaluateAll((els) =>
+    els.map((row) => {
+      const box = row.getBoundingClientRect();
+      return { path: row.querySelector('.col-path')?.textContent ?? '', top: Math.round(box.top), bottom: box.bottom };
+    }),
+  );
+  return rows
+    .filter((r) => r.top >= view.y && r.bottom <= view.y + view.height + 0.5)
+    .sort((a, b) => a.top - b.top)
+    .map(({ path, top }) => ({ path, top }));
 }
 
 const following = () => session.page.getByTestId('request-list').getAttribute('data-following');
@@ -68,16 +70,16 @@ describe('the request list', () => {
     expect(firstShown).toBeGreaterThan(60);
 
     // Tag each rendered row element with the path it shows.
-    await page.evaluate(() => document.querySelectorAll<HTMLElement>('[data-testid="request-row"]').forEach((row) => (row.dataset.shown = row.querySelector('.col-path')!.textContent!)));
+    await page.getByTestId('request-row').evaluateAll((els) => els.forEach((row) => row.setAttribute('data-shown', row.querySelector('.col-path')?.textContent ?? '')));
 
     // 155 + 60 = 215 requests in a ring of 200: the oldest 15 leave, far above the viewport.
     await send(60);
     await expect.poll(() => page.getByTestId('request-count').textContent(), { timeout: 10_000 }).toBe(`${RING} requests`);
     expect(await rowsInView()).toEqual(before);
     // The same elements show the same rows (not recycled to show others, which costs a relayout).
-    const moved = await page.evaluate(() =>
-      [...document.querySelectorAll<HTMLElement>('[data-testid="request-row"]')].filter((row) => row.dataset.shown && row.dataset.shown !== row.querySelector('.col-path')!.textContent).length,
-    );
+    const moved = await page
+      .getByTestId('request-row')
+      .evaluateAll((els) => els.filter((row) => row.hasAttribute('data-shown') && row.getAttribute('data-shown') !== row.querySelector('.col-path')?.textContent).length);
     expect(moved).toBe(0);
     expect(await following()).toBe('false');
   });

@@ -129,8 +129,8 @@ export function RequestList({ rows, version, lineage, dropped }: VisibleRows & {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [lineage]);
 
-  // The record is fetched from the click itself, before any render; the selection paints at
-  // once and the detail pane follows (DetailPane defers it).
+  // The record is fetched from the press itself (RequestRow selects on mouse down), before any
+  // render; the selection paints at once and the detail pane follows (DetailPane defers it).
   const onSelect = useCallback(
     (id: number) => {
       void loadDetail(client, id);
