@@ -224,6 +224,26 @@ describe('request actions', () => {
     expect(client.calls.find((c) => c.name === 'diff')?.args).toEqual([1, 2]);
   });
 
+  it('shows the loading state while a record is on its way, then the record; a cached one at once', async () => {
+    let answer: (r: ExchangeRecord) => void = () => {};
+    const client = createFakeClient({
+      snapshot: snapshot({ exchanges: [summary(1), summary(2)] }),
+      records: [record(1)],
+      handlers: { exchange: (id) => (id === 2 ? new Promise<ExchangeRecord>((resolve) => (answer = resolve)) : record(id)) },
+    });
+    await renderApp(client);
+    const press = (index: number) => fireEvent.mouseDown(screen.getAllByTestId('request-row')[index], { button: 0, detail: 1 });
+    press(0);
+    expect((await screen.findByTestId('exchange-detail')).dataset.id).toBe('1');
+    press(1);
+    expect((await screen.findByTestId('detail-loading')).textContent).toContain('#2');
+    answer(record(2));
+    await waitFor(() => expect(screen.getByTestId('exchange-detail').dataset.id).toBe('2'));
+    press(0);
+    await waitFor(() => expect(screen.getByTestId('exchange-detail').dataset.id).toBe('1'));
+    expect(client.calls.filter((c) => c.name === 'exchange').map((c) => c.args[0])).toEqual([1, 2]);
+  });
+
   it('exports the selected exchange as HAR', async () => {
     const created: Blob[] = [];
     URL.createObjectURL = (blob: Blob) => (created.push(blob), 'blob:x');
