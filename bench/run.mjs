@@ -554,7 +554,7 @@ function buildReport({ opts, results }) {
       if (!x || x.error) continue;
       const p = (m) => `${FORMATS.MiB(mib(m.rssKiB))} (peak ${FORMATS.MiB(mib(m.hwmKiB))}) pid ${m.pid}`;
       const parts = [`master ${x.master.comm} ${p(x.master)}`, ...x.workers.map((w, i) => `worker${i + 1} ${p(w)}`),
-        ...x.helpers.map((h) => `helper ${h.comm} ${p(h)}`)];
+        ...x.helpers.map((h) => `${h.standby ? 'standby' : 'helper'} ${h.comm} ${p(h)}`)];
       if (phase === 'idle' && side === 'forkwatch') lines.push('');
       if (phase === 'idle' && side === 'forkwatch') lines.push('RSS detail, MiB (peak = VmHWM):');
       lines.push(`  ${side.padEnd(9)} ${phase === 'idle' ? 'idle ' : 'after'}: ${parts.join('; ')}`);

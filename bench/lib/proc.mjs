@@ -72,6 +72,11 @@ export function isPython(pid) {
   try { return /python/.test(readFileSync(`/proc/${pid}/cmdline`, 'latin1').split('\0')[0]); } catch { return false; }
 }
 
+/** True for a Forkwatch standby interpreter, as started (`--standby` in its command line). */
+export function isStandby(pid) {
+  try { return readFileSync(`/proc/${pid}/cmdline`, 'latin1').split('\0').includes('--standby'); } catch { return false; }
+}
+
 /** Memory of one process from /proc/<pid>/status: VmRSS now, VmHWM peak, in KiB. */
 export function readMemory(pid) {
   let text;
@@ -117,7 +122,9 @@ export function processTree(rootPid) {
     queue.push(...(children.get(p.pid) ?? []));
   }
   const master = order.find((p) => (children.get(p.pid) ?? []).some((c) => isPython(c.pid))) ?? order[0];
-  const workers = (children.get(master.pid) ?? []).filter((c) => isPython(c.pid));
+  // Forkwatch's standby interpreters (parked before the app's import, not serving) are listed
+  // with the helpers: "per worker" means processes that serve requests.
+  const workers = (children.get(master.pid) ?? []).filter((c) => isPython(c.pid) && !isStandby(c.pid));
   const workerPids = new Set(workers.map((w) => w.pid));
   const helpers = order.filter((p) => p.pid !== master.pid && !workerPids.has(p.pid));
   return { master, workers, helpers, all: order };
@@ -130,7 +137,7 @@ export function memorySnapshot(rootPid) {
   const mem = (p) => ({ pid: p.pid, comm: p.comm, ...readMemory(p.pid) });
   const master = mem(tree.master);
   const workers = tree.workers.map(mem);
-  const helpers = tree.helpers.map(mem);
+  const helpers = tree.helpers.map((p) => ({ ...mem(p), standby: isStandby(p.pid) }));
   const sum = (list) => list.reduce((a, m) => a + (m.rssKiB ?? 0), 0);
   return {
     master, workers, helpers,
