@@ -312,18 +312,18 @@ class Exchange:
 
     def _send_sequence(self, chunks):
         """Hot path for list/tuple bodies (no close(), every block known): START + BODY +
-        END in a single sendall. False (nothing sent) if a chunk is not bytes."""
+        END in a single write, the chunks never joined when big. False (nothing sent) if a chunk is not bytes."""
         count = len(chunks)
         if count == 1:
-            body = chunks[0]
-            if type(body) is not bytes:
+            if type(chunks[0]) is not bytes:
                 return False
+            size = len(chunks[0])
         else:
+            size = 0
             for chunk in chunks:
                 if type(chunk) is not bytes:
                     return False
-            body = b"".join(chunks)
-        size = len(body)
+                size += len(chunk)
         rid = self.rid
         capture = self.capture
         if capture is not None and (self.headers_sent or (self.cl is not None and self.cl != size)
@@ -335,16 +335,19 @@ class Exchange:
             if count <= 1:
                 self.auto_cl = size
             parts = [] if self.headers_sent else self._start_frame()
-            self._body_frames(parts, body)
+            for chunk in chunks:
+                self._body_frames(parts, chunk)
             short = self.left is not None and self.left > 0 and not self._bodyless()
         else:
-            # Well-behaved app: it declared exactly the length it produced.
+            # Well-behaved app: it declared exactly the length it produced. One BODY frame,
+            # its payload sent as the chunks themselves (joined only if small: send_parts).
             start = self.start.encode("latin-1")
             self.headers_sent = True
             self.left = 0
             self.bytes_sent = size
             parts = [pack_header(len(start), START, rid), start,
-                     pack_header(size, RESPONSE_BODY, rid), body]
+                     pack_header(size, RESPONSE_BODY, rid)]
+            parts.extend(chunks)
             short = False
         if self.console.pending:
             self.console.flush_partial()
