@@ -54,6 +54,9 @@ const STATUS_TEXT: Record<LostReason, [number, string]> = {
   stopped: [503, 'Service Unavailable'],
 };
 
+/** Bytes of response queued in the master (not yet taken by the client's socket) before the worker is paused. */
+export const OUTPUT_HIGH_WATER = 1024 * 1024;
+
 export class Relay {
   worker: WorkerHandle | null = null;
   /** Set when the client went away; frames still arrive until the worker's END. */
@@ -67,6 +70,7 @@ export class Relay {
   private headReason = '';
   private headHeaders: string[] | null = null;
   private heldChunk: Buffer | null = null;
+  private outputPaused = false;
   private bytesSent = 0;
   private bodyStarted = false;
   /** Whatever the observer keeps about this request (the capture's record under construction). */
@@ -167,12 +171,29 @@ export class Relay {
     if (!chunk) return;
     this.heldChunk = null;
     this.writeHead();
-    if (!this.res.write(chunk)) {
-      // The client reads slower than the app writes: stop reading the worker until it catches up.
-      const worker = this.worker!;
-      worker.pauseOutput();
-      this.res.once('drain', () => worker.resumeOutput());
-    }
+    const res = this.res;
+    res.write(chunk);
+    // Not res.write's answer: it says "full" past 16 KiB, so every body chunk would pause the
+    // worker's channel and resume it a moment later. Pause once a real backlog has built up.
+    if (res.writableLength > OUTPUT_HIGH_WATER) this.pauseWorker();
+  }
+
+  /** The client reads slower than the app writes: stop reading the worker until it catches up. */
+  private pauseWorker(): void {
+    if (this.outputPaused) return;
+    this.outputPaused = true;
+    this.worker!.pauseOutput();
+    this.res.once('drain', () => this.resumeWorker());
+  }
+
+  /**
+   * On drain, and at the request's end: once END is in, no 'drain' comes (Node emits it only for
+   * an unfinished response), and the worker's next request must not wait for this client.
+   */
+  private resumeWorker(): void {
+    if (!this.outputPaused) return;
+    this.outputPaused = false;
+    this.worker?.resumeOutput();
   }
 
   /** The worker died or was killed while this request ran. */
@@ -306,6 +327,7 @@ export class Relay {
     this.heldChunk = null;
     // A prefetched request the worker has not started gets no ABORT: it runs, unseen, later.
     if (this.worker && this.startedAt) {
+      this.outputPaused = false;
       this.worker.resumeOutput();
       this.worker.send(MasterFrame.ABORT, this.id);
     }
@@ -314,6 +336,7 @@ export class Relay {
   private finish(summary: RelaySummary): void {
     if (this.finished) return;
     this.finished = true;
+    this.resumeWorker();
     this.observer?.finished?.(this, summary);
     this.onDone(this, summary);
   }
