@@ -4,6 +4,7 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import type { EventEmitter } from 'node:events';
+import { Socket } from 'node:net';
 import type { Duplex, Readable } from 'node:stream';
 import { WorkerFrame, type BootFailure, type Frame, type ReadyInfo } from './protocol';
 import type { FrameSink, WorkerProcessEvents } from './worker-process';
@@ -33,6 +34,74 @@ export function onExitAfterDrain(child: ChildProcess, channel: Duplex, onExit: (
     channel.resume();
   });
   child.once('error', () => report(127, null));
+}
+
+/**
+ * Size of the buffers a worker's channel is read into. Node reads a socket 64 KiB at a time, and
+ * each read takes a trip through the stream machinery and becomes one write to the client: a
+ * 10 MiB body cost 160 of each. The worker's send buffer holds about 2 MiB (channel.py).
+ */
+export const CHANNEL_READ_SIZE = 512 * 1024;
+/**
+ * A read up to this size is copied out and its buffer read into again (a small frame does not
+ * pin half a megabyte); a larger one is handed on with its buffer, and the next read gets a new
+ * one. So a chunk never holds more than 4x its size, and a big body is never copied.
+ */
+export const CHANNEL_COPY_LIMIT = CHANNEL_READ_SIZE / 4;
+
+/** Calls `onChunk` with each piece of data read from a worker's channel, in order. */
+export function readChannel(channel: Duplex, onChunk: (chunk: Buffer) => void): void {
+  const slots = onreadSlots();
+  const handle = (channel as unknown as { _handle?: { useUserBuffer?: (buffer: Buffer) => void } })._handle;
+  if (!slots || !(channel instanceof Socket) || typeof handle?.useUserBuffer !== 'function') {
+    channel.on('data', onChunk);
+    return;
+  }
+  let buffer = Buffer.allocUnsafe(CHANNEL_READ_SIZE);
+  const target = channel as unknown as Record<symbol, unknown>;
+  target[slots.buffer] = buffer;
+  target[slots.generate] = () => buffer;
+  target[slots.callback] = (length: number) => {
+    if (length > CHANNEL_COPY_LIMIT) {
+      const chunk = buffer.subarray(0, length);
+      buffer = Buffer.allocUnsafe(CHANNEL_READ_SIZE);
+      onChunk(chunk);
+    } else {
+      const chunk = Buffer.allocUnsafe(length);
+      buffer.copy(chunk, 0, 0, length);
+      onChunk(chunk);
+    }
+  };
+  handle.useUserBuffer(buffer);
+  channel.resume();
+}
+
+interface OnreadSlots {
+  buffer: symbol;
+  callback: symbol;
+  generate: symbol;
+}
+
+let onread: OnreadSlots | null | undefined;
+
+/**
+ * net.Socket's `onread` option (read into buffers we supply, documented since Node 12) is taken
+ * only by the constructor, and child_process builds the channel's socket. The constructor keeps
+ * it in three symbol-keyed slots, which pause() and resume() also consult; they are found by name
+ * on a socket made with the option. Null if this Node has no such slots (then: 'data' events).
+ */
+function onreadSlots(): OnreadSlots | null {
+  if (onread !== undefined) return onread;
+  // @types/node lists `onread` only among connect()'s options; the constructor takes it too.
+  const options = { onread: { buffer: () => Buffer.alloc(1), callback: () => true } };
+  const probe = new Socket(options as ConstructorParameters<typeof Socket>[0]);
+  const named = (name: string) => Object.getOwnPropertySymbols(probe).find((key) => key.description === name);
+  const buffer = named('kBuffer');
+  const callback = named('kBufferCb');
+  const generate = named('kBufferGen');
+  probe.destroy();
+  onread = buffer && callback && generate ? { buffer, callback, generate } : null;
+  return onread;
 }
 
 /** Waits for `exited`, calling `onDeadline` (a SIGKILL) if it takes longer than `ms`. */

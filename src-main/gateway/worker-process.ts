@@ -8,7 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import type { Readable, Duplex } from 'node:stream';
-import { collectStackDump, exitWithin, forwardLines, onExitAfterDrain, routeWorkerFrame } from './worker-io';
+import { collectStackDump, exitWithin, forwardLines, onExitAfterDrain, readChannel, routeWorkerFrame } from './worker-io';
 import {
   FrameDecoder,
   WorkerFrame,
@@ -119,7 +119,7 @@ export class WorkerProcess extends EventEmitter<WorkerProcessEvents> implements 
       () => this.sink?.batchEnd(),
       WorkerFrame.BODY,
     );
-    this.channel.on('data', (chunk: Buffer) => decoder.push(chunk));
+    readChannel(this.channel, (chunk) => decoder.push(chunk));
     // EPIPE/ECONNRESET when the worker dies mid-write: the exit event tells the story.
     this.channel.on('error', () => {});
     forwardLines(this.child.stdout!, (text) => this.emit('console', { stream: 'stdout', text }));
