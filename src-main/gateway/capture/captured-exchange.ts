@@ -57,6 +57,7 @@ export class CapturedExchange implements StoredExchange {
   // Once sealed: [REQUEST payload | END | headers | wire head | request body | response body],
   // with the end offset of each part and the bodies' full sizes (kept bytes may be fewer).
   private packed: Buffer | null = null;
+  private arena: PackArena | null = null;
   private environEnd = 0;
   private endEnd = 0;
   private headersEnd = 0;
@@ -108,9 +109,18 @@ export class CapturedExchange implements StoredExchange {
     this.requestBodySize = requestBody?.totalBytes ?? 0;
     this.responseBodySize = responseBody?.totalBytes ?? 0;
     this.packed = packed;
+    this.arena = arena;
     this.requestPayload = this.endPayload = this.requestBody = this.responseBody = null;
     this.rawHeaders = this.wireHead = '';
     this.built = null;
+  }
+
+  /** Gives its packed bytes back to the arena (the store evicted it); its record is gone with them. */
+  evicted(): void {
+    if (this.packed) this.arena?.release(this.packed);
+    this.packed = this.arena = this.built = null;
+    this.environEnd = this.endEnd = this.headersEnd = this.wireHeadEnd = this.requestBodyEnd = 0;
+    this.requestBodySize = this.responseBodySize = 0;
   }
 
   bytes(): number {

@@ -1,27 +1,68 @@
 /**
- * Where finished exchanges keep their bytes: slices of large shared slabs.
+ * Where finished exchanges keep their bytes: slices of large shared slabs, reused once every
+ * exchange on a slab has been evicted.
  *
  * Why not one Buffer each: small Buffers come from Node's 8 KiB pool, which they share with
  * short-lived allocations (a retained slice keeps its whole slab alive), and a Buffer of its own
- * costs an ArrayBuffer plus its bookkeeping per exchange. Exchanges are evicted roughly in the
- * order they were packed, so a slab is released once every exchange on it has been evicted.
+ * costs an ArrayBuffer plus its bookkeeping per exchange. Why reuse: a full ring frees a slab
+ * every few milliseconds under load, and V8 lets tens of MiB of dead ArrayBuffers pile up before
+ * it collects them, which made the master's RSS a matter of when the last GC ran.
  */
 const SLAB_BYTES = 256 * 1024;
 /** Anything larger gets its own allocation: it would waste most of a slab's tail. */
 const OWN_ALLOCATION_FROM = SLAB_BYTES / 8;
+/** Empty slabs kept for reuse; more are left to the garbage collector. */
+const SPARE_SLABS = 8;
+
+interface Slab {
+  bytes: Buffer;
+  /** Slices handed out and not yet released. */
+  live: number;
+}
 
 export class PackArena {
-  private slab = Buffer.allocUnsafeSlow(0);
+  private readonly slabs = new Map<ArrayBufferLike, Slab>();
+  private readonly spare: Slab[] = [];
+  private current: Slab | null = null;
   private used = 0;
 
   alloc(size: number): Buffer {
     if (size >= OWN_ALLOCATION_FROM) return Buffer.allocUnsafeSlow(size);
-    if (this.used + size > this.slab.length) {
-      this.slab = Buffer.allocUnsafeSlow(SLAB_BYTES);
-      this.used = 0;
-    }
-    const slice = this.slab.subarray(this.used, this.used + size);
+    if (!this.current || this.used + size > SLAB_BYTES) this.startSlab();
+    const slab = this.current!;
+    const slice = slab.bytes.subarray(this.used, this.used + size);
     this.used += size;
+    slab.live++;
     return slice;
+  }
+
+  /** The slice's owner is done with it (its exchange was evicted); it must not be read again. */
+  release(slice: Buffer): void {
+    const slab = this.slabs.get(slice.buffer);
+    if (!slab) return; // an allocation of its own: the garbage collector frees it
+    slab.live--;
+    if (slab.live === 0 && slab !== this.current) this.retire(slab);
+  }
+
+  /** Slabs in use or spare, for tests. */
+  get slabCount(): number {
+    return this.slabs.size;
+  }
+
+  private startSlab(): void {
+    const previous = this.current;
+    const slab = this.spare.pop() ?? { bytes: Buffer.allocUnsafeSlow(SLAB_BYTES), live: 0 };
+    this.slabs.set(slab.bytes.buffer, slab);
+    this.current = slab;
+    this.used = 0;
+    if (previous && previous.live === 0) this.retire(previous);
+  }
+
+  private retire(slab: Slab): void {
+    if (this.spare.length < SPARE_SLABS) {
+      this.spare.push(slab);
+    } else {
+      this.slabs.delete(slab.bytes.buffer);
+    }
   }
 }

@@ -49,6 +49,7 @@ export function createRingStore(limits: Partial<StoreLimits> = {}): ExchangeStor
       const id = order[head++];
       const size = sizes.get(id);
       if (size === undefined) continue;
+      exchanges.get(id)?.evicted?.();
       exchanges.delete(id);
       sizes.delete(id);
       bytes -= size;
@@ -90,6 +91,7 @@ export function createRingStore(limits: Partial<StoreLimits> = {}): ExchangeStor
       evict();
     },
     clear() {
+      for (const exchange of exchanges.values()) exchange.evicted?.();
       exchanges.clear();
       sizes.clear();
       order = [];

@@ -20,6 +20,8 @@ export interface StoredExchange {
   summary(): ExchangeSummary;
   /** The full record (built on first call, then kept). */
   record(): ExchangeRecord;
+  /** Called when the store drops it, so it can give back what it holds; not read again after. */
+  evicted?(): void;
 }
 
 export interface StoreEvents {

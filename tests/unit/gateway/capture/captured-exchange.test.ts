@@ -65,3 +65,33 @@ describe('CapturedExchange', () => {
     exchanges.forEach((exchange, i) => expect(exchange.record()).toEqual(expected[i]));
   });
 });
+
+describe('PackArena', () => {
+  it('reuses a slab once every slice on it was released, never while one is live', () => {
+    const arena = new PackArena();
+    const first = Array.from({ length: 300 }, (_, i) => arena.alloc(1000).fill(i % 251));
+    // 300 KB: the first slab (256 KiB) is full, a second one is current.
+    expect(arena.slabCount).toBe(2);
+    first.slice(0, 200).forEach((slice) => arena.release(slice));
+    // Still live: slices 200..261 sit on the first slab; the newest slices must not overwrite them.
+    const more = Array.from({ length: 300 }, () => arena.alloc(1000).fill(0xee));
+    first.slice(200).forEach((slice, i) => expect(slice.every((byte) => byte === (200 + i) % 251)).toBe(true));
+    expect(more.length).toBe(300);
+    const slabsBefore = arena.slabCount;
+    first.slice(200).forEach((slice) => arena.release(slice));
+    more.forEach((slice) => arena.release(slice));
+    // Everything released: further allocations come from spare slabs, no new ones.
+    Array.from({ length: 500 }, () => arena.alloc(1000));
+    expect(arena.slabCount).toBeLessThanOrEqual(slabsBefore);
+  });
+
+  it('an evicted exchange gives its bytes back and has no record left to read', () => {
+    const arena = new PackArena();
+    const exchange = filled();
+    exchange.seal(arena);
+    expect(exchange.record().responseBody.base64).toBe(Buffer.from('hello').toString('base64'));
+    exchange.evicted();
+    expect(exchange.record().responseBody.size).toBe(0);
+    expect(exchange.record().environ).toEqual([]);
+  });
+});
