@@ -24,22 +24,32 @@ import { BodyBuffer, parseWireHead } from './wire';
  */
 const EXCHANGE_OVERHEAD = 1536;
 
+/** The microsecond clock wraps here: its values stay small integers (2^30 us is 17.9 minutes). */
+const CLOCK_WRAP = 2 ** 30;
+
+function clockTick(): number {
+  return Math.round(performance.now() * 1000) % CLOCK_WRAP;
+}
+
 export class CapturedExchange implements StoredExchange {
   status = 0;
   outcome: ExchangeOutcome = 'pending';
-  durationMs: number | null = null;
   responseSize = 0;
   workerPid: number | null = null;
   generation: number | null = null;
   findingCount = 0;
   replayOf: number | undefined = undefined;
-  /** ms after accepted; NaN until it happens. */
-  dispatched = NaN;
-  startResponse = NaN;
-  firstByte = NaN;
-  complete = NaN;
-  /** performance.now() when accepted: the origin of the timings above. */
-  acceptedAt = performance.now();
+  // Times are whole microseconds after accepted, -1 until it happens, and the wall clock is
+  // split in two: small integers live inside the object, where a fractional or large number
+  // would be one more heap object per field, per exchange, for the garbage collector to copy.
+  dispatchedUs = -1;
+  startResponseUs = -1;
+  firstByteUs = -1;
+  completeUs = -1;
+  /** When accepted, on a clock of microseconds that wraps (only differences are used). */
+  private readonly acceptedTick = clockTick();
+  private readonly startedAtSeconds: number;
+  private readonly startedAtMillis: number;
   logs: LogLine[] | null = null;
   workerExit: { code: number | null; signal: string | null } | undefined = undefined;
   stack: string | undefined = undefined;
@@ -73,9 +83,26 @@ export class CapturedExchange implements StoredExchange {
     readonly url: string,
     readonly httpVersion: string,
     readonly remoteAddress: string,
-    readonly startedAt: number,
+    startedAt: number,
     private readonly bodyLimit: number,
-  ) {}
+  ) {
+    this.startedAtSeconds = Math.floor(startedAt / 1000);
+    this.startedAtMillis = startedAt - this.startedAtSeconds * 1000;
+  }
+
+  /** Wall-clock ms when accepted. */
+  get startedAt(): number {
+    return this.startedAtSeconds * 1000 + this.startedAtMillis;
+  }
+
+  get durationMs(): number | null {
+    return this.completeUs < 0 ? null : this.completeUs / 1000;
+  }
+
+  /** Microseconds since it was accepted. */
+  elapsedUs(): number {
+    return (clockTick() - this.acceptedTick + CLOCK_WRAP) % CLOCK_WRAP;
+  }
 
   addRequestBody(chunk: Buffer): void {
     (this.requestBody ??= new BodyBuffer(this.bodyLimit)).add(chunk);
@@ -188,10 +215,10 @@ export class CapturedExchange implements StoredExchange {
 
   private timings(): ExchangeTimings {
     const timings: ExchangeTimings = { accepted: 0 };
-    if (!Number.isNaN(this.dispatched)) timings.dispatched = this.dispatched;
-    if (!Number.isNaN(this.startResponse)) timings.startResponse = this.startResponse;
-    if (!Number.isNaN(this.firstByte)) timings.firstByte = this.firstByte;
-    if (!Number.isNaN(this.complete)) timings.complete = this.complete;
+    if (this.dispatchedUs >= 0) timings.dispatched = this.dispatchedUs / 1000;
+    if (this.startResponseUs >= 0) timings.startResponse = this.startResponseUs / 1000;
+    if (this.firstByteUs >= 0) timings.firstByte = this.firstByteUs / 1000;
+    if (this.completeUs >= 0) timings.complete = this.completeUs / 1000;
     return timings;
   }
 }

@@ -24,7 +24,6 @@ export function createCapture(gateway: Gateway, options: CaptureOptions = {}): C
   let mode: CaptureMode = options.mode ?? 'on';
 
   // relay.tag holds the exchange under construction (null when capture was not on at accept).
-  const elapsed = (exchange: CapturedExchange) => performance.now() - exchange.acceptedAt;
 
   const observer: RelayObserver = {
     accepted(relay) {
@@ -45,7 +44,7 @@ export function createCapture(gateway: Gateway, options: CaptureOptions = {}): C
     dispatched(relay, worker) {
       const exchange = relay.tag as CapturedExchange | null;
       if (!exchange) return;
-      exchange.dispatched = elapsed(exchange);
+      exchange.dispatchedUs = exchange.elapsedUs();
       exchange.workerPid = worker.pid;
       exchange.generation = worker.generation;
     },
@@ -54,12 +53,12 @@ export function createCapture(gateway: Gateway, options: CaptureOptions = {}): C
     },
     start(relay) {
       const exchange = relay.tag as CapturedExchange | null;
-      if (exchange) exchange.startResponse = elapsed(exchange);
+      if (exchange) exchange.startResponseUs = exchange.elapsedUs();
     },
     responseBody(relay, chunk) {
       const exchange = relay.tag as CapturedExchange | null;
       if (!exchange) return;
-      if (Number.isNaN(exchange.firstByte)) exchange.firstByte = elapsed(exchange);
+      if (exchange.firstByteUs < 0) exchange.firstByteUs = exchange.elapsedUs();
       exchange.addResponseBody(chunk);
     },
     log(relay, line) {
@@ -81,9 +80,7 @@ export function createCapture(gateway: Gateway, options: CaptureOptions = {}): C
   };
 
   const complete = (exchange: CapturedExchange, relay: Relay, summary: RelaySummary) => {
-    const done = elapsed(exchange);
-    exchange.complete = done;
-    exchange.durationMs = done;
+    exchange.completeUs = exchange.elapsedUs();
     exchange.status = summary.status;
     exchange.outcome = summary.outcome === 'stopped' ? 'rejected' : summary.outcome;
     exchange.responseSize = summary.bytesSent;

@@ -95,3 +95,19 @@ describe('PackArena', () => {
     expect(exchange.record().environ).toEqual([]);
   });
 });
+
+describe('CapturedExchange times', () => {
+  it('keeps the wall clock to the millisecond and timings in ms from whole microseconds', () => {
+    const exchange = new CapturedExchange(1, 'GET', '/', '1.1', '127.0.0.1', 1_764_000_000_123, 16);
+    expect(exchange.startedAt).toBe(1_764_000_000_123);
+    expect(exchange.summary().startedAt).toBe(1_764_000_000_123);
+    expect(exchange.durationMs).toBeNull();
+    expect(exchange.record().timings).toEqual({ accepted: 0 });
+    const elapsed = exchange.elapsedUs();
+    expect(Number.isInteger(elapsed) && elapsed >= 0 && elapsed < 1_000_000).toBe(true);
+    exchange.dispatchedUs = 250;
+    exchange.completeUs = 1_500;
+    expect(exchange.durationMs).toBe(1.5);
+    expect(exchange.record().timings).toEqual({ accepted: 0, dispatched: 0.25, complete: 1.5 });
+  });
+});
