@@ -327,8 +327,9 @@ export interface Frame {
 /**
  * Reassembles frames from a byte stream. Feed it each chunk the socket gives; it calls
  * `onFrame` for every complete frame, in order. Payloads are views into the chunk when the
- * frame lies inside one chunk (the common case), so consumers must copy what they keep
- * past the callback if they mutate it.
+ * frame lies inside one chunk (the common case), and the chunk's buffer may be read into again
+ * after `push` returns (worker-io.ts readChannel): consumers copy what they keep past the
+ * callback, or hold it (holdChunk). The decoder itself keeps only copies.
  */
 export class FrameDecoder {
   /** Chunks of an incomplete frame, joined only once the whole frame is here (no quadratic copying). */
@@ -369,7 +370,10 @@ export class FrameDecoder {
         this.needed = HEADER_SIZE + Buffer.concat(this.pending).readUInt32BE(0);
       }
       const streamable = this.needed !== 0 && this.pendingBytes >= HEADER_SIZE && Buffer.concat(this.pending, HEADER_SIZE)[4] === this.streamType;
-      if (!streamable && (this.needed === 0 || this.pendingBytes < this.needed)) return;
+      if (!streamable && (this.needed === 0 || this.pendingBytes < this.needed)) {
+        this.pending[this.pending.length - 1] = Buffer.from(chunk); // kept past this call: copied
+        return;
+      }
       data = Buffer.concat(this.pending, this.pendingBytes);
       this.pending = [];
       this.pendingBytes = 0;
@@ -393,7 +397,8 @@ export class FrameDecoder {
       offset = end;
     }
     if (offset < data.length) {
-      const rest = data.subarray(offset);
+      // Copied: the chunk's buffer may be read into again once this call returns.
+      const rest = Buffer.from(data.subarray(offset));
       this.pending = [rest];
       this.pendingBytes = rest.length;
       this.needed = rest.length >= HEADER_SIZE ? HEADER_SIZE + rest.readUInt32BE(0) : 0;

@@ -17,6 +17,7 @@ import {
   type RequestEnd,
 } from './protocol';
 import type { WorkerHandle } from './worker-process';
+import { holdChunk } from './worker-io';
 
 /** Why a request ended without a normal END from its worker. */
 export type LostReason = 'timeout' | 'crash' | 'stopped';
@@ -43,6 +44,7 @@ export interface RelayObserver {
   dispatched?(relay: Relay, worker: WorkerHandle): void;
   requestBody?(relay: Relay, chunk: Buffer): void;
   start?(relay: Relay, status: string, headers: string[]): void;
+  /** `chunk` is valid during the call only (its buffer is read into again): copy what you keep. */
   responseBody?(relay: Relay, chunk: Buffer): void;
   log?(relay: Relay, record: LogRecord): void;
   finished?(relay: Relay, summary: RelaySummary): void;
@@ -149,7 +151,7 @@ export class Relay {
         this.onBody(frame.payload);
         return;
       case WorkerFrame.END:
-        this.endPayload = frame.payload;
+        this.endPayload = Buffer.from(frame.payload);
         this.onEnd(decodeEnd(frame.payload));
         return;
       case WorkerFrame.CONTINUE:
@@ -172,7 +174,7 @@ export class Relay {
     this.heldChunk = null;
     this.writeHead();
     const res = this.res;
-    res.write(chunk);
+    res.write(chunk, holdChunk(chunk));
     // Not res.write's answer: it says "full" past 16 KiB, so every body chunk would pause the
     // worker's channel and resume it a moment later. Pause once a real backlog has built up.
     if (res.writableLength > OUTPUT_HIGH_WATER) this.pauseWorker();
@@ -309,7 +311,7 @@ export class Relay {
         this.writeHead();
         const chunk = this.heldChunk;
         this.heldChunk = null;
-        if (chunk) res.end(chunk);
+        if (chunk) res.end(chunk, holdChunk(chunk));
         else res.end();
       }
     }

@@ -46,32 +46,76 @@ export function onExitAfterDrain(child: ChildProcess, channel: Duplex, onExit: (
 export const CHANNEL_READ_SIZE = 1024 * 1024;
 /**
  * A read up to this size is copied out and its buffer read into again (a small frame does not
- * pin a megabyte); a larger one is handed on with its buffer, and the next read gets a new
- * one. So a chunk never holds more than 4x its size, and a big body is never copied.
+ * pin a megabyte); a larger one is handed on with its buffer, and the next read goes into a spare
+ * one. So a chunk never holds more than 4x its size, and a big body is never copied. A handed-on
+ * buffer becomes a spare again once every view of it is written (holdChunk): reading into the
+ * same few buffers, warm in the cache, took 10 MiB downloads from about 6 to 4-4.3 ms of master
+ * CPU each, against a new buffer per read.
  */
 export const CHANNEL_COPY_LIMIT = CHANNEL_READ_SIZE / 4;
 
-/** Calls `onChunk` with each piece of data read from a worker's channel, in order. */
-export function readChannel(channel: Duplex, onChunk: (chunk: Buffer) => void): void {
+/** Read buffers kept per channel for reuse once nothing holds a view of them any more. */
+const SPARE_BUFFERS = 2;
+
+/** A big read's buffer: views of it are out until every hold is released. */
+interface Lease {
+  holds: number;
+  free: () => void;
+}
+const leases = new WeakMap<ArrayBufferLike, Lease>();
+const noop = () => {};
+
+/**
+ * Keeps a chunk from readChannel (or a view of one) valid past the callback it came in: its
+ * buffer is not read into again until the returned function has been called. For anything else,
+ * a no-op.
+ */
+export function holdChunk(chunk: Buffer): () => void {
+  const lease = leases.get(chunk.buffer);
+  if (!lease) return noop;
+  lease.holds++;
+  let released = false;
+  return () => {
+    if (released) return;
+    released = true;
+    if (--lease.holds === 0) lease.free();
+  };
+}
+
+/**
+ * Calls `onChunk` with each piece of data read from a worker's channel, in order. A chunk is
+ * valid during the call only: whoever keeps it (or a view of it) longer copies it or holds it
+ * (holdChunk).
+ */
+export function readChannel(channel: Duplex, onChunk: (chunk: Buffer) => void, readSize = CHANNEL_READ_SIZE): void {
+  const copyLimit = readSize * (CHANNEL_COPY_LIMIT / CHANNEL_READ_SIZE);
   const slots = onreadSlots();
   const handle = (channel as unknown as { _handle?: { useUserBuffer?: (buffer: Buffer) => void } })._handle;
   if (!slots || !(channel instanceof Socket) || typeof handle?.useUserBuffer !== 'function') {
     channel.on('data', onChunk);
     return;
   }
-  let buffer = Buffer.allocUnsafe(CHANNEL_READ_SIZE);
+  const spare: Buffer[] = [];
+  let buffer: Buffer = Buffer.allocUnsafe(readSize);
   const target = channel as unknown as Record<symbol, unknown>;
   target[slots.buffer] = buffer;
   target[slots.generate] = () => buffer;
   target[slots.callback] = (length: number) => {
-    if (length > CHANNEL_COPY_LIMIT) {
-      const chunk = buffer.subarray(0, length);
-      buffer = Buffer.allocUnsafe(CHANNEL_READ_SIZE);
-      onChunk(chunk);
-    } else {
+    if (length <= copyLimit) {
       const chunk = Buffer.allocUnsafe(length);
       buffer.copy(chunk, 0, 0, length);
       onChunk(chunk);
+      return;
+    }
+    // Handed on as is; read into again (warm in the cache) once every view has been written.
+    const full = buffer;
+    const lease: Lease = { holds: 1, free: () => void (spare.length < SPARE_BUFFERS && spare.push(full)) };
+    leases.set(full.buffer, lease);
+    buffer = spare.pop() ?? Buffer.allocUnsafe(readSize);
+    try {
+      onChunk(full.subarray(0, length));
+    } finally {
+      if (--lease.holds === 0) lease.free();
     }
   };
   handle.useUserBuffer(buffer);

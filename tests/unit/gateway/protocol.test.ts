@@ -116,4 +116,20 @@ describe('FrameDecoder with a streamable type', () => {
       expect(seen.at(-1)!.payload.toString()).toBe('{}');
     }
   });
+
+  it('keeps no view of a pushed chunk: the buffer may be read into again after push', () => {
+    const { frames, decoder } = collect();
+    const wire = Buffer.concat([encodeFrame(WorkerFrame.LOG, 3, Buffer.from('{"text":"a log line"}')), encodeFrame(WorkerFrame.END, 3, Buffer.from('{"outcome":"ok"}'))]);
+    // Cut inside the first header, inside the first payload, and inside the second header.
+    const cuts = [0, 5, 20, wire.length - 20, wire.length];
+    for (let i = 1; i < cuts.length; i++) {
+      const chunk = Buffer.from(wire.subarray(cuts[i - 1], cuts[i]));
+      decoder.push(chunk);
+      chunk.fill(0xff);
+    }
+    expect(frames.map((frame) => [frame.type, frame.requestId, frame.payload.toString()])).toEqual([
+      [WorkerFrame.LOG, 3, '{"text":"a log line"}'],
+      [WorkerFrame.END, 3, '{"outcome":"ok"}'],
+    ]);
+  });
 });
