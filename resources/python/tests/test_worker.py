@@ -16,6 +16,8 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+# The worker package itself, for the few tests of its pieces without a worker process.
+sys.path.insert(1, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 import harness  # noqa: E402
 from harness import CAPTURE, EXPECT_CONTINUE, Worker  # noqa: E402
@@ -54,6 +56,13 @@ def gen(environ, start_response):
 def big(environ, start_response):
     start_response("200 OK", [("Content-Type", "application/octet-stream")])
     return [b"x" * (600 * 1024)]
+
+def list_cl(environ, start_response):
+    # Chunks of different bytes, so a join, a split or a send that skips or repeats shows.
+    n = int(environ["QUERY_STRING"] or 1)
+    chunks = [bytes([65 + i]) * (n * 1024 + i) for i in range(4)]
+    start_response("200 OK", [("Content-Length", str(sum(map(len, chunks))))])
+    return chunks
 
 def echo(environ, start_response):
     inp = environ["wsgi.input"]
@@ -365,6 +374,23 @@ class BasicTests(WorkerTest):
         self.assertEqual(r.header("Content-Length"), str(600 * 1024))
         self.assertEqual(r.end["bytesSent"], 600 * 1024)
 
+    def test_list_body_with_content_length_is_one_frame_when_small(self):
+        r = self.get("/list_cl?4")
+        self.assertEqual(r.body, b"".join(bytes([65 + i]) * (4 * 1024 + i) for i in range(4)))
+        self.assertEqual(r.body_frames, [16 * 1024 + 6])
+        self.assertFalse(r.end["short"])
+
+    def test_big_list_body_goes_out_chunk_by_chunk_unjoined(self):
+        for flags in (0, CAPTURE):
+            r = self.get("/list_cl?300", flags=flags)
+            self.assertEqual(r.body, b"".join(bytes([65 + i]) * (300 * 1024 + i)
+                                              for i in range(4)))
+            # Each chunk split at 256 KiB on its own: the list was never joined.
+            self.assertEqual(r.body_frames, [256 * 1024, 44 * 1024, 256 * 1024, 44 * 1024 + 1,
+                                             256 * 1024, 44 * 1024 + 2, 256 * 1024,
+                                             44 * 1024 + 3])
+            self.assertEqual(r.end["bytesSent"], 4 * 300 * 1024 + 6)
+
     def test_write_callable(self):
         r = self.get("/writer", flags=CAPTURE)
         self.assertEqual(r.body, b"first,second,third")
@@ -640,6 +666,28 @@ class ConsoleTests(WorkerTest):
         kinds = [f[0] for f in r.frames]
         last_log = max(i for i, k in enumerate(kinds) if k == harness.LOG)
         self.assertLess(last_log, kinds.index(harness.END))
+
+
+class GatheredSendTests(unittest.TestCase):
+    """channel._send_gathered: every byte once and in order, also when sendmsg stops short."""
+
+    def test_partial_sends_resume_where_they_stopped(self):
+        from forkwatch_worker.channel import _send_gathered
+        out = bytearray()
+        calls = []
+
+        def sendmsg(buffers):
+            # Takes at most 5 bytes per call, as a send cut short by a signal would.
+            calls.append(len(buffers))
+            data = b"".join(bytes(b) for b in buffers)[:5]
+            out.extend(data)
+            return len(data)
+
+        parts = [b"head", memoryview(b"0123456789")[2:], b"", b"tail!", bytearray(b"xy")]
+        expected = b"".join(bytes(p) for p in parts)
+        _send_gathered(sendmsg, list(parts))
+        self.assertEqual(bytes(out), expected)
+        self.assertEqual(len(calls), -(-len(expected) // 5))
 
 
 class ValidatorTests(unittest.TestCase):
