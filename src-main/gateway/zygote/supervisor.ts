@@ -29,6 +29,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { FrameDecoder, WorkerFrame, type BootFailure, type Hello, type PythonError } from '../protocol';
 import type { WorkerExit, WorkerSpawnOptions } from '../worker-process';
+import { readChannel } from '../worker-io';
 import type { Arbiter } from '../arbiter';
 import { ForkedWorker } from './forked-worker';
 import { Zygote, type ZygoteConsoleLine } from './zygote-process';
@@ -250,7 +251,8 @@ export class ZygoteSupervisor extends EventEmitter<ZygoteSupervisorEvents> {
       () => worker?.batchEnd(),
       WorkerFrame.BODY,
     );
-    socket.on('data', (chunk: Buffer) => decoder.push(chunk));
+    // The same 1 MiB, reused reads as a spawned worker's channel (worker-io.ts).
+    readChannel(socket, (chunk) => decoder.push(chunk));
     socket.on('error', () => {});
     socket.once('close', () => clearTimeout(timer));
   }
