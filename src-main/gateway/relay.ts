@@ -77,7 +77,10 @@ export class Relay {
   private bodyStarted = false;
   /** Whatever the observer keeps about this request (the capture's record under construction). */
   tag: unknown = null;
-  /** The worker's END payload (JSON), for an observer that keeps it raw rather than parsed. */
+  /**
+   * The worker's END payload, for an observer that keeps it raw rather than parsed: set only
+   * during observer.finished() after an END, a view to copy from, not to keep.
+   */
   endPayload: Buffer | null = null;
   /** The REQUEST payload sent to the worker (flags byte + the environ as NUL-separated latin-1). */
   requestPayload: Buffer | null = null;
@@ -151,8 +154,11 @@ export class Relay {
         this.onBody(frame.payload);
         return;
       case WorkerFrame.END:
-        this.endPayload = Buffer.from(frame.payload);
+        // A view into the channel read, for the observer's finished() (called from onEnd): a
+        // copy per request would be wasted with capture off, and the recorder copies it anyway.
+        this.endPayload = frame.payload;
         this.onEnd(decodeEnd(frame.payload));
+        this.endPayload = null;
         return;
       case WorkerFrame.CONTINUE:
         if (!this.clientGone) this.res.writeContinue();

@@ -35,25 +35,24 @@ def _text(value):
 _EXTRA_BY_INPUT = {}
 
 
-def _environ_extra(environ):
-    """The non-str keys the worker added, in order, as [key, "<type name>"], with its JSON."""
+def _environ_extra_json(environ):
+    """The non-str keys the worker added, in order, as JSON [[key, "<type name>"], ...]."""
     input_type = type(environ["wsgi.input"])
     extra = _EXTRA_BY_INPUT.get(input_type)
     if extra is None:
-        pairs = [[key, "<%s>" % type(value).__name__]
-                 for key, value in environ.items() if type(value) is not str]
-        extra = (pairs, _dumps(pairs))
+        extra = _dumps([[key, "<%s>" % type(value).__name__]
+                        for key, value in environ.items() if type(value) is not str])
         _EXTRA_BY_INPUT[input_type] = extra
     return extra
 
 
 class Capture:
-    __slots__ = ("environ_extra", "environ_extra_json", "start_calls", "used_write", "chunk_sizes", "findings", "close_called")
+    __slots__ = ("environ_extra_json", "start_calls", "used_write", "chunk_sizes", "findings", "close_called")
 
     def __init__(self, environ):
         # The environ as handed to the app is the master's REQUEST pairs (the master keeps
         # them) followed by these worker-added keys: together, every key in order.
-        self.environ_extra, self.environ_extra_json = _environ_extra(environ)
+        self.environ_extra_json = _environ_extra_json(environ)
         self.start_calls = []
         self.used_write = False
         self.chunk_sizes = []
@@ -74,23 +73,13 @@ class Capture:
         self.findings.append({"code": code, "message": message})
 
     def to_json_text(self):
-        """to_json() as JSON text, the constant environ part spliced in (encoding it per request
-        was the largest cost of capture in the worker)."""
+        """The capture as JSON text (a RequestCapture), the constant environ part spliced in
+        (encoding it per request was the largest cost of capture in the worker)."""
         findings = self.findings
         return ('{"environExtra":%s,"startResponse":%s,"usedWrite":%s,"chunkSizes":[%s],"findings":%s,"closeCalled":%s}'
                 % (self.environ_extra_json, _dumps(self._calls()), "true" if self.used_write else "false",
                    ",".join(map(str, self.chunk_sizes)), _dumps(findings) if findings else "[]",
                    "null" if self.close_called is None else ("true" if self.close_called else "false")))
-
-    def to_json(self):
-        return {
-            "environExtra": self.environ_extra,
-            "startResponse": self._calls(),
-            "usedWrite": self.used_write,
-            "chunkSizes": self.chunk_sizes,
-            "findings": self.findings,
-            "closeCalled": self.close_called,
-        }
 
     def _calls(self):
         calls = []

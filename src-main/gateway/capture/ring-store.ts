@@ -44,7 +44,8 @@ export function createRingStore(limits: Partial<StoreLimits> = {}): ExchangeStor
 
   const evict = () => {
     if (!overLimits()) return;
-    const evicted: number[] = [];
+    // The ids only matter to listeners (a UI); without one, no array per put.
+    const evicted: number[] | null = listeners.size ? [] : null;
     while (overLimits() && head < order.length) {
       const id = order[head++];
       const size = sizes.get(id);
@@ -53,13 +54,13 @@ export function createRingStore(limits: Partial<StoreLimits> = {}): ExchangeStor
       exchanges.delete(id);
       sizes.delete(id);
       bytes -= size;
-      evicted.push(id);
+      evicted?.push(id);
     }
     if (head > 4096 && head * 2 > order.length) {
       order = order.slice(head);
       head = 0;
     }
-    if (evicted.length) for (const listener of listeners) listener.evicted?.(evicted);
+    if (evicted?.length) for (const listener of listeners) listener.evicted?.(evicted);
   };
 
   return {
