@@ -12,7 +12,12 @@ afterEach(stopAll);
 
 const LINUX = process.platform === 'linux';
 
-/** Appends its pid to imports.log at import time; answers "pid ppid". */
+/**
+ * Appends its pid to imports.log at import time; answers "pid ppid". Its sleeps are the app's
+ * simulated work, not waits of the test: IMPORT_SECONDS makes an import slow enough for a second
+ * reload to land while the first generation boots, /sleep?S keeps a worker busy for a stack dump.
+ * The tests themselves wait on state (events, log lines, worker states).
+ */
 const APP = `import os, sys, time
 HERE = os.path.dirname(os.path.abspath(__file__))
 with open(os.path.join(HERE, "imports.log"), "a") as f:
