@@ -105,7 +105,7 @@ const HELP = `Usage: npm run bench -- [options]     (or: node bench/run.mjs [opt
                        before/without Forkwatch. "gunicorn" = a second gunicorn; anything else
                        is a whitespace-separated template with {app_dir} {app} {workers}
                        {bind} {port} {python} placeholders ("node" = this node binary).
-                       Default: node bin/forkwatch.mjs serve {app_dir} --app {app}
+                       Default: node bin/forkwatch.cjs serve {app_dir} --app {app}
                                 --workers {workers} --bind {bind} --python {python}
                                 --no-access-log
   --out FILE           JSON output (default bench/results/latest.json)
@@ -171,7 +171,7 @@ function gunicornArgv({ app, workers, port }) {
 // --no-access-log: gunicorn logs no access line by default; Forkwatch does. Printing one
 //   line per request is a real but separate cost, so it is off for a like-for-like figure.
 const PYTHON = '/usr/bin/python3';
-const FORKWATCH_TEMPLATE = 'node bin/forkwatch.mjs serve {app_dir} --app {app} --workers {workers} --bind {bind}'
+const FORKWATCH_TEMPLATE = 'node bin/forkwatch.cjs serve {app_dir} --app {app} --workers {workers} --bind {bind}'
   + ' --python {python} --no-access-log';
 
 function forkwatchArgv(opts, { app, workers, port, extra = [] }) {
@@ -186,7 +186,7 @@ function forkwatchArgv(opts, { app, workers, port, extra = [] }) {
 function describeForkwatch(opts) {
   if (opts.forkwatchCmd === 'gunicorn') return 'FALLBACK: a second gunicorn (--forkwatch-cmd gunicorn)';
   if (opts.forkwatchCmd) return `FALLBACK: custom command (--forkwatch-cmd)`;
-  return 'node bin/forkwatch.mjs';
+  return 'node bin/forkwatch.cjs';
 }
 
 // ---------------------------------------------------------------- steps
@@ -313,8 +313,8 @@ async function main() {
 
   const wrkCheck = spawnSync('wrk', ['--version'], { encoding: 'utf8' });
   if (wrkCheck.error) throw new Error(`wrk not found: ${wrkCheck.error.message}`);
-  if (!opts.forkwatchCmd && !existsSync(join(REPO_ROOT, 'bin', 'forkwatch.mjs'))) {
-    log('note: bin/forkwatch.mjs does not exist yet; the forkwatch side will fail to start.'
+  if (!opts.forkwatchCmd && !existsSync(join(REPO_ROOT, 'bin', 'forkwatch.cjs'))) {
+    log('note: bin/forkwatch.cjs does not exist yet; the forkwatch side will fail to start.'
       + ' Use --forkwatch-cmd gunicorn to exercise the harness.');
   }
 

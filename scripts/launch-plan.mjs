@@ -48,6 +48,6 @@ export function planLaunch(facts) {
     mode: 'browser',
     notice,
     command: facts.node,
-    args: [path.join(facts.root, 'bin/forkwatch.mjs'), 'serve', folder ?? path.join(facts.root, EXAMPLE_PROJECT), '--ui', '--reload', ...args],
+    args: [path.join(facts.root, 'bin/forkwatch.cjs'), 'serve', folder ?? path.join(facts.root, EXAMPLE_PROJECT), '--ui', '--reload', ...args],
   };
 }

@@ -96,7 +96,7 @@ export function readMemory(pid) {
  * (an extra process per sample): one scan gives the whole tree in one consistent snapshot.
  *
  * master  = the shallowest process in the tree that has Python children. For gunicorn and
- *           for `node bin/forkwatch.mjs` that is the spawned process itself; if Forkwatch is
+ *           for `node bin/forkwatch.cjs` that is the spawned process itself; if Forkwatch is
  *           ever launched through a wrapper (e.g. a tsx CLI that re-execs node), the wrapper
  *           is reported under helpers and the real master is still found.
  * workers = the master's Python children.

@@ -72,7 +72,7 @@ const versionOf = (text) => {
 
 /** The contenders: argv for (app, project dir, port). `only` limits one to some apps. */
 const CONTENDERS = {
-  forkwatch: ({ dir, spec, port, workers }) => [process.execPath, join(REPO_ROOT, 'bin', 'forkwatch.mjs'), 'serve', dir, '--app', spec,
+  forkwatch: ({ dir, spec, port, workers }) => [process.execPath, join(REPO_ROOT, 'bin', 'forkwatch.cjs'), 'serve', dir, '--app', spec,
     '--bind', `127.0.0.1:${port}`, '--python', PYTHON, '--reload', '--no-access-log', '--workers', String(workers)],
   'forkwatch-nocapture': (o) => [...CONTENDERS.forkwatch(o), '--no-capture'],
   // --preload: one zygote per generation imports the app once and forks the workers.

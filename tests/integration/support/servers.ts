@@ -68,7 +68,7 @@ export async function startCli(args: string[], options: { cwd?: string } = {}): 
 
 /** Runs `forkwatch serve` without waiting for it to listen (for failures at boot). */
 export function launchCli(args: string[], options: { cwd?: string } = {}): CliServer {
-  const child = spawn(process.execPath, [path.join(REPO, 'bin/forkwatch.mjs'), 'serve', ...args], {
+  const child = spawn(process.execPath, [path.join(REPO, 'bin/forkwatch.cjs'), 'serve', ...args], {
     cwd: options.cwd ?? REPO,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -35,7 +35,7 @@ describe('planLaunch', () => {
       mode: 'browser',
       notice: 'Electron binary is not available (the Electron binary was never downloaded): falling back to browser mode.',
       command: '/usr/bin/node',
-      args: [path.join(root, 'bin/forkwatch.mjs'), 'serve', '/p/site', '--ui', '--reload', '--bind', ':9000'],
+      args: [path.join(root, 'bin/forkwatch.cjs'), 'serve', '/p/site', '--ui', '--reload', '--bind', ':9000'],
     });
     expect(plan.mode === 'browser' && plan.notice).not.toContain('\n');
   });
