@@ -1,7 +1,7 @@
 /**
  * The gateway: a node:http front end in front of the arbiter's pre-forked Python workers.
- * `createGateway(options)` builds it; `start()` resolves once every worker has imported the app
- * and the port is listening, so the first request never waits for an import (pre-fork).
+ * `createGateway(options)` builds it; `start()` binds the port, then resolves once every worker has
+ * imported the app: no request reaches a worker that is still importing (pre-fork).
  */
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import { randomBytes } from 'node:crypto';
@@ -42,7 +42,7 @@ export interface Gateway {
   readonly replayToken: string;
   /** The listening URL, once started. */
   readonly url: string;
-  /** Boots the workers, then listens; rejects (after ending the workers) if the app cannot load. */
+  /** Listens, then boots the workers; rejects (after closing the port and ending the workers) if the app cannot load. */
   start(): Promise<string>;
   readonly arbiter: Arbiter;
   readonly server: http.Server;
@@ -94,7 +94,9 @@ export function createGateway(options: GatewayOptions): Gateway {
     onLog: null,
     onFinished: null,
     async start() {
-      await arbiter.start();
+      // Bound before the workers boot, like gunicorn: a taken port fails at once, not after the
+      // imports, and a request that arrives meanwhile waits in the queue (as in gunicorn's
+      // listen backlog) and goes to the first generation once every worker has imported the app.
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
         server.listen(options.port, options.host, () => {
@@ -102,8 +104,14 @@ export function createGateway(options: GatewayOptions): Gateway {
           resolve();
         });
       }).catch(async (error: Error) => {
+        await options.onClose?.();
+        throw error;
+      });
+      await arbiter.start().catch(async (error: Error) => {
+        server.close();
         await arbiter.stop(false);
         await options.onClose?.();
+        for (const socket of sockets) socket.destroy();
         throw error;
       });
       const address = server.address();
