@@ -6,24 +6,8 @@ problems the server noticed). Requests without the CAPTURE flag never build one:
 response code tests ``capture is not None`` before doing any of this work.
 """
 
-import json
-import json.encoder
-
+from .compact_json import dumps as _dumps
 from .errors import describe_exc_info
-
-
-def _compact_encoder():
-    """Compact JSON text of what capture builds (no cycles, only JSON types). The C encoder is
-    made once here: JSONEncoder.encode builds a new one per call, which cost more than the
-    encoding itself."""
-    make = getattr(json.encoder, "c_make_encoder", None)
-    if make is None:  # no C accelerator (another Python implementation)
-        return json.JSONEncoder(separators=(",", ":")).encode
-    encode = make(None, None, json.encoder.encode_basestring_ascii, None, ":", ",", False, False, True)
-    return lambda value: "".join(encode(value, 0))
-
-
-_dumps = _compact_encoder()
 
 
 def _text(value):

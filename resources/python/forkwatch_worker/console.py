@@ -15,15 +15,14 @@ real fd 1/2 pipes, which the master reads as raw console output.
 
 import codecs
 import io
-import json
 import threading
 import time
 from threading import get_ident
 
 from .channel import MasterGone
+from .compact_json import dumps as _dumps
 from .protocol import LOG, pack_header
 
-_dumps = json.JSONEncoder(separators=(",", ":")).encode
 _MAX_PARTIAL = 64 * 1024
 
 

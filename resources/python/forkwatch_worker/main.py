@@ -7,7 +7,6 @@ itself could not start), 4 APP_LOAD_ERROR (after BOOT_FAILED).
 """
 
 import atexit
-import json
 import os
 import socket
 import sys
@@ -15,6 +14,7 @@ import traceback
 
 from . import boot, errors, lifecycle, log_handler, standby
 from .channel import Channel, MasterGone
+from .compact_json import dumps_bytes as _json
 from .console import Console
 from .loop import serve
 from .protocol import (
@@ -58,10 +58,6 @@ def setup_path(project_dir):
     sys.path[:] = [p for p in sys.path if os.path.abspath(p or os.curdir) != project_dir]
     sys.path.insert(0, project_dir)
     errors.set_project_dir(project_dir)
-
-
-def _json(obj):
-    return json.dumps(obj, separators=(",", ":")).encode("utf-8")
 
 
 def _ready(spec):

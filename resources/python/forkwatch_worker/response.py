@@ -16,11 +16,11 @@ message: outcome 'violation'), and also against what Node's http module would re
 the master can always write what START says.
 """
 
-import json
 import re
 
 from . import errors
 from .channel import MasterGone
+from .compact_json import dumps as _dumps
 from .protocol import END, MAX_BODY_FRAME, RESPONSE_BODY, START, pack_header
 from .wsgi_input import ClientDisconnected
 
@@ -41,7 +41,6 @@ _known_names = {}
 _known_status = {}
 
 _END_OK = b'{"outcome":"ok","bytesRead":%d,"bytesSent":%d,"short":%s}'
-_dumps = json.JSONEncoder(separators=(",", ":")).encode
 
 
 class WSGIViolation(AssertionError):

@@ -37,7 +37,6 @@ objects of the import stay shared copy-on-write instead of being touched by each
 """
 
 import gc
-import json
 import os
 import selectors
 import signal
@@ -49,6 +48,7 @@ import traceback
 
 from . import errors, lifecycle, log_handler
 from .channel import Channel, MasterGone
+from .compact_json import dumps_bytes as _json
 from .protocol import (
     CHILD_EXIT, CHILD_OUTPUT, EXIT_WORKER_BOOT_ERROR, FORK, FORK_FAILED, FORKED, HELLO, LOG, SHUTDOWN,
     pack_header,
@@ -62,10 +62,6 @@ RELAY_READ = 64 * 1024
 
 _WAKE = "wake"
 _CHANNEL = "channel"
-
-
-def _json(obj):
-    return json.dumps(obj, separators=(",", ":")).encode("utf-8")
 
 
 def _exit_status(status):
