@@ -16,8 +16,6 @@ message: outcome 'violation'), and also against what Node's http module would re
 the master can always write what START says.
 """
 
-import re
-
 from . import errors
 from .channel import MasterGone
 from .compact_json import dumps as _dumps
@@ -29,12 +27,17 @@ _HOP_BY_HOP = frozenset((
     "connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te",
     "trailers", "transfer-encoding", "upgrade",
 ))
-#: RFC 9110 token: what Node accepts as a header name.
-_NAME_OK = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+\Z").match
-#: Anything outside HTAB, visible ASCII, space and obs-text (0x80-0xFF): Node rejects it
-#: (CR/LF: header injection) and chars above 0xFF are not latin-1 (PEP 3333). NUL is
-#: allowed here only because it is our separator: start_response counts NULs instead.
-_BAD_CHAR = re.compile(r"[^\0\t\x20-\x7e\x80-\xff]").search
+#: RFC 9110 token characters: what Node accepts in a header name.
+_TOKEN_CHARS = "!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+#: What a status or header value may hold: HTAB, visible ASCII, space and obs-text
+#: (0x80-0xFF). Node rejects the rest (CR/LF: header injection), and chars above 0xFF are not
+#: latin-1 (PEP 3333). NUL is in here only because it is our separator: start_response
+#: counts NULs instead.
+_VALUE_BYTES = bytes((0, 9)) + bytes(range(0x20, 0x7F)) + bytes(range(0x80, 0x100))
+#: bytes.translate table: an allowed byte becomes "A", any other 0x80, so a translated value
+#: is ASCII exactly when it was clean (a fixed table: translate(None, delete) builds one per
+#: call, which cost more than the check).
+_FLAG_BAD = bytes(0x41 if b in _VALUE_BYTES else 0x80 for b in range(256))
 #: Validated header names -> lowercase form, and validated statuses: they repeat on every
 #: request, so a dict lookup replaces the checks (bounded: stop caching when full).
 _known_names = {}
@@ -109,7 +112,12 @@ class Exchange:
             append(name)
             append(value)
         start = "\0".join(parts)
-        if _BAD_CHAR(start) or start.count("\0") != 2 * len(headers):
+        # Fast path: visible ASCII and spaces only, so no NUL inside a part either (checked on
+        # the parts joined without separators: str methods are quicker than a regex here).
+        # Anything else (HTAB, latin-1, a bad character) takes the exact check.
+        text = "".join(parts)
+        if not (text.isascii() and text.isprintable()) and (
+                _bad_char(start) or start.count("\0") != 2 * len(headers)):
             self._bad_values(parts)
         self.status = status
         self.start = start
@@ -147,7 +155,7 @@ class Exchange:
                           % type(status).__name__)
         status = str(status)
         if (len(status) < 4 or status[3] != " " or not status[:3].isdigit()
-                or not status[:3].isascii() or status[0] == "0" or _BAD_CHAR(status)
+                or not status[:3].isascii() or status[0] == "0" or _bad_char(status)
                 or "\0" in status):
             self._violate("status-format", "status %r is not a 3-digit code, a space and a "
                           "reason phrase in latin-1 without control characters" % (status,))
@@ -165,7 +173,7 @@ class Exchange:
         if not isinstance(name, str):
             self._violate("header-type", "header name must be str, got %r" % (name,))
         name = str(name)
-        if not _NAME_OK(name):
+        if not _token(name):
             self._violate("header-name-invalid", "header name %r is not a valid HTTP token"
                           % (name,))
         lname = name.lower()
@@ -189,7 +197,7 @@ class Exchange:
             if any(ord(c) > 0xFF for c in value):
                 self._violate("header-not-latin1", "value of header %r is not latin-1 "
                               "encodable: %r (PEP 3333 wants latin-1 str)" % (name, value))
-            if _BAD_CHAR(value) or "\0" in value:
+            if _bad_char(value) or "\0" in value:
                 self._violate("header-control-char", "value of header %r contains a control "
                               "character (CR, LF, NUL...): %r" % (name, value))
 
@@ -474,6 +482,23 @@ def _with_capture(end_json, capture):
     capture's JSON, which the master parses only when someone reads the exchange."""
     return b'%s,"findingCount":%d}\n%s' % (end_json[:-1], len(capture.findings),
                                            capture.to_json_text().encode("utf-8"))
+
+
+def _token(name):
+    """True if name is an RFC 9110 token: one or more token characters. (str methods, not re:
+    importing re costs every worker's boot a few ms.)"""
+    return name != "" and name.strip(_TOKEN_CHARS) == ""
+
+
+def _bad_char(text):
+    """True if text holds a character a status or header value may not (see _VALUE_BYTES)."""
+    if text.isascii() and text.isprintable():
+        return False  # only 0x20-0x7E: the common case, no copy
+    try:
+        data = text.encode("latin-1")
+    except UnicodeEncodeError:
+        return True  # above 0xFF
+    return not data.translate(_FLAG_BAD).isascii()
 
 
 def _violation_error(message):

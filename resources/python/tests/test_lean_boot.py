@@ -8,6 +8,7 @@ These test the worker's pieces in this interpreter; the import check runs $FORKW
 import json
 import math
 import os
+import re
 import sys
 import unittest
 
@@ -15,7 +16,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 # The worker package itself: these tests exercise its pieces without a worker process.
 sys.path.insert(1, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from forkwatch_worker import compact_json  # noqa: E402
+from forkwatch_worker import compact_json, response  # noqa: E402
 
 
 def _reference(obj):
@@ -94,6 +95,89 @@ class CompactJsonTests(unittest.TestCase):
 
     def test_nan_is_allowed_as_json_dumps_allows_it(self):
         self.assertEqual(compact_json.dumps([math.nan, math.inf]), "[NaN,Infinity]")
+
+
+#: The checks response.py made with re before (copied verbatim): the reference.
+OLD_NAME_OK = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+\Z").match
+OLD_BAD_CHAR = re.compile(r"[^\0\t\x20-\x7e\x80-\xff]").search
+
+
+def _sample_chars():
+    """Every code point up to 0x2FF and around the surrogates, and a stride through the rest
+    (above 0xFF everything is rejected alike; all 0x110000 would cost the suite a second)."""
+    points = set(range(0x300)) | set(range(0xD7F0, 0xE010)) | set(range(0x300, 0x110000, 97))
+    points |= {0x2028, 0x2029, 0xFEFF, 0xFFFD, 0xFFFF, 0x10000, 0x10FFFF}
+    return [chr(p) for p in sorted(points)]
+
+
+CHARS = _sample_chars()
+
+
+class HeaderCheckTests(unittest.TestCase):
+    """response._token and response._bad_char accept and reject exactly what the regexes did."""
+
+    def setUp(self):
+        # Names and statuses that passed once skip the checks: each test starts without them.
+        response._known_names.clear()
+        response._known_status.clear()
+        self.addCleanup(response._known_names.clear)
+        self.addCleanup(response._known_status.clear)
+
+    def test_token_check_matches_the_old_regex(self):
+        names = ["", "Content-Type", "X-Request-Id", "ETag", "a" * 300, "Name\n", "\nName",
+                 "Na me", "Na:me", "X_Y.Z~1", "!#$%&'*+-.^_`|~"]
+        for c in CHARS:
+            names += [c, "X-" + c, c + "-Y", "Content" + c + "Type", c * 3]
+        for name in names:
+            if response._token(name) != bool(OLD_NAME_OK(name)):
+                self.fail("token check differs for %r" % (name,))
+
+    def test_value_check_matches_the_old_regex(self):
+        values = ["", "\0", "\t", "a\0b", "text/plain; charset=utf-8", "caf\xe9" * 10,
+                  "x" * 1000 + "\x7f", "x" * 1000 + "\u0100", "\t\xa0\xff ~", "a\r\nSet-Cookie: x"]
+        for c in CHARS:
+            values += [c, "ab" + c + "cd", "text/plain; " + c, c * 3, "\t" + c, "\xe9" + c]
+        for value in values:
+            if response._bad_char(value) != bool(OLD_BAD_CHAR(value)):
+                self.fail("value check differs for %r" % (value,))
+
+    def outcome(self, status, headers):
+        """START text, or the WSGIViolation message."""
+        exchange = response.Exchange(None, 1, None, None, None, False)
+        try:
+            exchange.start_response(status, headers)
+        except response.WSGIViolation as exc:
+            return str(exc)
+        return exchange.start
+
+    def test_start_response_accepts_and_rejects_values_as_before(self):
+        wrong = []
+        for c in CHARS:
+            value = "v" + c + "w"
+            headers = [("Content-Type", "text/plain"), ("X-Test", value), ("X-After", "1")]
+            got = self.outcome("200 OK", headers)
+            if OLD_BAD_CHAR(value) or "\0" in value:
+                kind = "is not latin-1" if ord(c) > 0xFF else "contains a control character"
+                ok = got.startswith("value of header 'X-Test' " + kind)
+            else:
+                ok = got == "\0".join(["200 OK", "Content-Type", "text/plain", "X-Test", value,
+                                       "X-After", "1"])
+            if not ok:
+                wrong.append((c, got))
+        self.assertEqual(wrong, [])
+
+    def test_start_response_checks_statuses_as_before(self):
+        wrong = []
+        for c in CHARS[:0x300]:
+            status = "299 Reason " + c
+            got = self.outcome(status, [])
+            if OLD_BAD_CHAR(status) or "\0" in status:
+                ok = got.startswith("status %r is not a 3-digit code" % (status,))
+            else:
+                ok = got == status
+            if not ok:
+                wrong.append((c, got))
+        self.assertEqual(wrong, [])
 
 
 if __name__ == "__main__":
