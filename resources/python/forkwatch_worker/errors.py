@@ -9,7 +9,9 @@ this is dev-server ergonomics.
 
 import os
 import sys
-import traceback
+
+# traceback is imported where a traceback is formatted, not at boot: with linecache,
+# tokenize, textwrap and contextlib it costs every worker's boot ms, and errors are rare.
 
 _WORKER_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
 _project_dir = None
@@ -60,12 +62,14 @@ def _strip_worker_frames(te, seen=None):
     The call into the app (top) and the validation code raising a WSGIViolation (bottom)
     are not news to the developer: the traceback should end at *their* line.
     """
+    from traceback import StackSummary
+
     seen = set() if seen is None else seen
     while te is not None and id(te) not in seen:
         seen.add(id(te))
         frames = [f for f in te.stack if not is_worker_file(f.filename)]
         if len(frames) != len(te.stack):
-            te.stack = traceback.StackSummary.from_list(frames)
+            te.stack = StackSummary.from_list(frames)
             if not frames and hasattr(te, "exc_traceback"):
                 te.exc_traceback = None  # 3.8-3.10 print the header when this is set
         _strip_worker_frames(te.__cause__, seen)
@@ -78,10 +82,12 @@ def _innermost_user_frame(exc):
     while exc is not None and id(exc) not in seen:
         seen.add(id(exc))
         found = None
-        for frame, lineno in traceback.walk_tb(exc.__traceback__):
-            filename = frame.f_code.co_filename
+        tb = exc.__traceback__
+        while tb is not None:  # traceback.walk_tb, without importing traceback
+            filename = tb.tb_frame.f_code.co_filename
             if is_user_file(filename):
-                found = (filename, lineno)
+                found = (filename, tb.tb_lineno)
+            tb = tb.tb_next
         if found is not None:
             return found
         exc = exc.__cause__ or exc.__context__
@@ -91,7 +97,9 @@ def _innermost_user_frame(exc):
 def describe(exc):
     """PythonError dict for an exception instance."""
     try:
-        te = traceback.TracebackException(type(exc), exc, exc.__traceback__)
+        from traceback import TracebackException
+
+        te = TracebackException(type(exc), exc, exc.__traceback__)
         _strip_worker_frames(te)
         text = "".join(te.format())
     except Exception:  # a broken __str__ must not take the worker down

@@ -10,7 +10,6 @@ import atexit
 import os
 import socket
 import sys
-import traceback
 
 from . import boot, errors, lifecycle, log_handler, standby
 from .channel import Channel, MasterGone
@@ -89,6 +88,8 @@ def main(argv, parent_pid=None):
             # Before the app: the zygote's loop must not use modules the app monkey-patches.
             from . import zygote
     except Exception:
+        import traceback  # only now: errors are rare and traceback is slow to import
+
         sys.__stderr__.write("forkwatch worker: cannot start:\n" + traceback.format_exc())
         return EXIT_WORKER_BOOT_ERROR
 

@@ -44,7 +44,6 @@ import socket
 import sys
 import threading
 import time
-import traceback
 
 from . import errors, lifecycle, log_handler
 from .channel import Channel, MasterGone
@@ -226,6 +225,8 @@ class Zygote:
                 os._exit(0)
             except BaseException:
                 try:
+                    import traceback  # only now: errors are rare and traceback is slow to import
+
                     os.write(2, ("forkwatch worker: cannot start after fork:\n"
                                  + traceback.format_exc()).encode("utf-8", "replace"))
                 finally:
