@@ -5,6 +5,7 @@ exactly as what they replace.
 These test the worker's pieces in this interpreter; the import check runs $FORKWATCH_PYTHON.
 """
 
+import ast
 import json
 import math
 import os
@@ -16,7 +17,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 # The worker package itself: these tests exercise its pieces without a worker process.
 sys.path.insert(1, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from forkwatch_worker import compact_json, response  # noqa: E402
+from forkwatch_worker import boot, compact_json, response  # noqa: E402
 
 
 def _reference(obj):
@@ -178,6 +179,72 @@ class HeaderCheckTests(unittest.TestCase):
             if not ok:
                 wrong.append((c, got))
         self.assertEqual(wrong, [])
+
+
+def _old_parse_spec(spec):
+    """boot.parse_spec as it was, ast for every spec (the reference); errors as (stage, info)."""
+    module, sep, expr = spec.partition(":")
+    module = module.strip()
+    expr = expr.strip() if sep else "application"
+    if not module or not all(part.isidentifier() for part in module.split(".")):
+        return "spec", boot._plain_error("ValueError", "%r is not a module name (expected "
+                                         "'module:callable')" % (module,))
+    try:
+        node = ast.parse(expr, mode="eval").body
+    except SyntaxError:
+        return "spec", boot._plain_error("ValueError", "cannot parse %r: expected a name, a "
+                                         "dotted name or a call with literal arguments" % (expr,))
+    if isinstance(node, ast.Call):
+        path = boot._dotted(node.func)
+        try:
+            if any(isinstance(a, ast.Starred) for a in node.args) or any(
+                    k.arg is None for k in node.keywords):
+                raise ValueError("*args/**kwargs")
+            args = [ast.literal_eval(a) for a in node.args]
+            kwargs = {k.arg: ast.literal_eval(k.value) for k in node.keywords}
+        except (ValueError, TypeError, SyntaxError):
+            return "spec", boot._plain_error("ValueError", "factory arguments in %r must be "
+                                             "literals" % (expr,))
+        if path is None:
+            return "spec", boot._plain_error("ValueError", "cannot call %r: expected a "
+                                             "(dotted) name" % (expr,))
+        return module, path, args, kwargs
+    path = boot._dotted(node)
+    if path is None:
+        return "spec", boot._plain_error("ValueError", "%r is not a name or a call" % (expr,))
+    return module, path, None, None
+
+
+class SpecTests(unittest.TestCase):
+    """boot.parse_spec resolves plain names without ast, with the same results as before."""
+
+    SPECS = [
+        "app", "app:app", "app:application", "pkg.mod:obj.attr", " app : app ", "app:a.b.c",
+        "app:_", "app:match", "app:case", "app:type", "app:a.match", "app:print", "app:__debug__",
+        "app:None", "app:True", "app:a.None", "app:class", "app:a.if", "app:async", "app:await",
+        "app:__peg_parser__", "app:\ufb01le", "app:caf\xe9", "app:\u212bngstrom", "app:a .b",
+        "app:a. b", "app:a..b", "app:.a", "app:a.", "app:1a", "app:a.1", "app:a # note",
+        "app:(a)", "app:a\\\nb", "app:", "app:\ta", "app:a\t", "app:a b", "app:a[0]",
+        "app:f()", "app:f(1, 'x', k=True)", "app:a.b.f(b'hi')", "app:f(x)", "app:f(*a)",
+        "app:f(**k)", "app:f()()", "app:1+", "app:a:b", ":app", "a b:app", "app.:x",
+    ]
+
+    def parse(self, spec):
+        try:
+            return boot.parse_spec(spec)
+        except boot.BootError as exc:
+            return exc.stage, exc.info
+
+    def test_same_results_as_parsing_every_spec_with_ast(self):
+        for spec in self.SPECS:
+            with self.subTest(spec=spec):
+                self.assertEqual(self.parse(spec), _old_parse_spec(spec))
+
+    def test_plain_names_skip_ast(self):
+        for expr in ("app", "application", "obj.attr", "a.b.c", "_private.x"):
+            self.assertEqual(boot._plain_dotted(expr), expr.split("."))
+        for expr in ("f()", "None", "a.if", "caf\xe9", "a .b", "", "a..b"):
+            self.assertIsNone(boot._plain_dotted(expr), expr)
 
 
 if __name__ == "__main__":
