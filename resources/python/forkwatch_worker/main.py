@@ -106,6 +106,9 @@ def main(argv, parent_pid=None):
             console.flush_all()
             channel.send_frame(BOOT_FAILED, 0, _json(failure))
             return EXIT_APP_LOAD_ERROR
+        # Catch up if the app imported logging past our finder (its own finder in front of
+        # ours); a no-op otherwise.
+        log_handler.install(channel)
         channel.send_frame(READY, 0, _ready(spec))
         if zygote_socket is not None:
             # Preload: this process only forks workers. run() returns in each child, with

@@ -10,6 +10,7 @@ import json
 import math
 import os
 import re
+import subprocess
 import sys
 import unittest
 
@@ -17,7 +18,41 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 # The worker package itself: these tests exercise its pieces without a worker process.
 sys.path.insert(1, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
+import harness  # noqa: E402
 from forkwatch_worker import boot, compact_json, response  # noqa: E402
+
+#: Modules the worker must not import at boot (each costs ms; see the commits that dropped them).
+NOT_AT_BOOT = ("logging", "traceback", "ast", "json", "re")
+
+#: An app that imports nothing at import time and imports logging only in a request.
+#: "/" answers which of NOT_AT_BOOT were loaded when the app was imported (by the worker, or
+#: by the interpreter's own startup); "/log" logs in the request that imports logging.
+LATE_LOGGING_APP = """
+import sys
+LOADED = [m for m in %r if m in sys.modules]
+
+def app(environ, start_response):
+    if environ["PATH_INFO"] == "/log":
+        import logging
+        logging.getLogger("late").warning("first %%s", "record")
+        body = "%%s %%s %%s" %% (type(logging.__loader__).__name__,
+                              logging.__spec__.loader is logging.__loader__,
+                              ",".join(type(f).__name__ for f in sys.meta_path))
+    else:
+        body = ",".join(LOADED)
+    start_response("200 OK", [("Content-Type", "text/plain")])
+    return [body.encode()]
+""" % (NOT_AT_BOOT,)
+
+
+def loaded_at_startup(modules):
+    """Which of modules the interpreter under test imports by itself (site, .pth files...)."""
+    env = dict(os.environ)
+    env.pop("PYTHONPATH", None)
+    out = subprocess.run([harness.PYTHON, "-c", "import sys; print(' '.join(m for m in %r "
+                          "if m in sys.modules))" % (modules,)], env=env, check=True,
+                         capture_output=True, text=True).stdout
+    return set(out.split())
 
 
 def _reference(obj):
@@ -246,6 +281,54 @@ class SpecTests(unittest.TestCase):
         for expr in ("f()", "None", "a.if", "caf\xe9", "a .b", "", "a..b"):
             self.assertIsNone(boot._plain_dotted(expr), expr)
 
+
+class BootImportTests(unittest.TestCase):
+    """What the worker imports before the app ($FORKWATCH_PYTHON)."""
+
+    def test_importing_the_worker_leaves_the_slow_modules_out(self):
+        code = ("import sys; before = set(sys.modules); sys.path.insert(0, %r); "
+                "import forkwatch_worker.main; "
+                "print(' '.join(m for m in %r if m in sys.modules and m not in before))"
+                % (os.path.dirname(harness.HERE), NOT_AT_BOOT))
+        env = dict(os.environ)
+        env.pop("PYTHONPATH", None)
+        out = subprocess.run([harness.PYTHON, "-c", code], env=env, check=True,
+                             capture_output=True, text=True).stdout
+        self.assertEqual(out.split(), [])
+
+    def test_a_booted_worker_has_not_loaded_them_when_the_app_is_imported(self):
+        with harness.Worker({"app.py": LATE_LOGGING_APP}) as w:
+            w.ready()
+            loaded = set(filter(None, w.request().body.decode().split(",")))
+        self.assertEqual(loaded - loaded_at_startup(NOT_AT_BOOT), set())
+
+
+def check_late_logging(test, worker):
+    """Requests to LATE_LOGGING_APP's /log: the record of the request that imports logging goes
+    out as a LOG frame, and so do later ones (hooked once, not twice)."""
+    for _ in range(2):
+        r = worker.request(path="/log")
+        test.assertEqual(r.outcome, "ok", r.end)
+        records = [(log["stream"], log["text"], log.get("level"), log.get("logger"))
+                   for log in r.logs]
+        # lastResort (nothing configured) still prints the warning to stderr too.
+        test.assertEqual(records, [("logging", "first record", "WARNING", "late"),
+                                   ("stderr", "first record", None, None)])
+        loader, same, meta_path = r.body.decode().split(" ")
+        # Once imported, logging shows its own loader, and our finder has gone.
+        test.assertNotIn("Hooking", loader)
+        test.assertEqual(same, "True")
+        test.assertNotIn("LoggingWatcher", meta_path)
+
+
+class LateLoggingTests(unittest.TestCase):
+    """logging imported by the app only in a request: its records are still LOG frames, from
+    the very first one. (Forked workers and standbys: test_zygote, test_standby.)"""
+
+    def test_records_of_the_request_that_imports_logging_are_sent(self):
+        with harness.Worker({"app.py": LATE_LOGGING_APP}) as w:
+            w.ready()
+            check_late_logging(self, w)
 
 if __name__ == "__main__":
     unittest.main()

@@ -13,6 +13,7 @@ import unittest
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from harness import BOOT_FAILED, READY, SHUTDOWN, Worker  # noqa: E402
+from test_lean_boot import LATE_LOGGING_APP, check_late_logging  # noqa: E402
 
 GO = 0x07
 LINUX = sys.platform.startswith("linux")
@@ -110,6 +111,13 @@ class StandbyTest(unittest.TestCase):
             w.sock.close()
             self.assertEqual(w.wait(), 0)
             self.assertEqual(self.imports(w), [])
+
+    def test_logging_imported_after_go_is_hooked(self):
+        with standby({"app.py": LATE_LOGGING_APP}) as w:
+            wait_parked(w)
+            w.send(GO, 0)
+            w.ready()
+            check_late_logging(self, w)
 
     def test_go_sent_before_parking_is_kept(self):
         # The master may take a standby that is still booting: GO waits in the channel.

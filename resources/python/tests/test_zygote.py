@@ -24,6 +24,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import harness  # noqa: E402
 from harness import frame  # noqa: E402
+from test_lean_boot import LATE_LOGGING_APP, check_late_logging  # noqa: E402
 from test_standby import GO, wait_parked  # noqa: E402
 from harness import (  # noqa: E402
     BOOT_FAILED, CHILD_EXIT, CHILD_OUTPUT, FORK, FORKED, HELLO, LOG, READY, SHUTDOWN, Worker,
@@ -327,6 +328,19 @@ class ForkTests(ZygoteTest):
 
 
 @unittest.skipUnless(LINUX, "sees the standby park through /proc")
+class LateLoggingForkTests(ZygoteTest):
+    """The app imports logging only in a request, so the zygote never loaded it: each forked
+    worker hooks it at its own first import, and sends the records on its own connection."""
+
+    files = {"app.py": LATE_LOGGING_APP}
+
+    def test_records_go_out_on_each_forked_workers_connection(self):
+        self.zygote.ready()
+        a, b = self.fork(), self.fork()
+        for child in (a, b):
+            check_late_logging(self, child)
+
+
 class StandbyZygoteTests(ZygoteTest):
     """--zygote with --standby: parked before the app's import until GO."""
     extra_args = ("--standby",)
