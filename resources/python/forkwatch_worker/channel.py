@@ -10,8 +10,8 @@ Sends take a lock because app threads may print (LOG frames) while the main thre
 answering a request: frames must never interleave on the stream.
 """
 
+import _thread  # threading's Lock, without importing threading (the worker starts no thread)
 import socket
-import threading
 from collections import deque
 
 from .protocol import (
@@ -57,7 +57,7 @@ class Channel:
         self._recv_into = sock.recv_into
         self._sendall = sock.sendall
         self._sendmsg = sock.sendmsg
-        self._lock = threading.Lock()
+        self._lock = _thread.allocate_lock()
         self._chunk = bytearray(RECV_SIZE)
         self._view = memoryview(self._chunk)
         self._rbuf = bytearray()  # bytes of a frame that is not complete yet

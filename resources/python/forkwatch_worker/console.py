@@ -13,11 +13,11 @@ Nothing here ever writes to fd 1/2 or fd 3 directly: C-level output still lands 
 real fd 1/2 pipes, which the master reads as raw console output.
 """
 
+import _thread  # threading's Lock and get_ident, without importing threading (no thread here)
 import codecs
 import io
-import threading
 import time
-from threading import get_ident
+from _thread import get_ident
 
 from .channel import MasterGone
 from .compact_json import dumps as _dumps
@@ -45,7 +45,7 @@ class LineWriter(io.TextIOBase):
         self._fd = fd
         self._pending = pending  # shared set of writers holding a partial line
         self._partials = {}  # thread id -> text after the last newline
-        self._lock = threading.Lock()
+        self._lock = _thread.allocate_lock()
         self.buffer = _BinaryAdapter(self)
 
     # Attributes code commonly probes on sys.stdout.
@@ -171,7 +171,7 @@ class Console:
         for writer in (self.stdout, self.stderr, self.wsgi_errors):
             writer._channel = channel
             writer._partials.clear()
-            writer._lock = threading.Lock()
+            writer._lock = _thread.allocate_lock()
         self.pending.clear()
 
     def flush_partial(self, all_threads=False):
