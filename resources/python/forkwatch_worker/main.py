@@ -11,7 +11,7 @@ import os
 import socket
 import sys
 
-from . import boot, errors, lifecycle, log_handler, standby
+from . import boot, errors, lifecycle, log_handler
 from .channel import Channel, MasterGone
 from .compact_json import dumps_bytes as _json
 from .console import Console
@@ -87,6 +87,10 @@ def main(argv, parent_pid=None):
         if zygote_socket is not None:
             # Before the app: the zygote's loop must not use modules the app monkey-patches.
             from . import zygote
+        if is_standby:
+            # Only here (importlib and warnings cost every other worker's boot), and now, not
+            # after GO, whose answer the master is waiting for.
+            from . import standby
     except Exception:
         import traceback  # only now: errors are rare and traceback is slow to import
 

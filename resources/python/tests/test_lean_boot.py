@@ -22,7 +22,7 @@ import harness  # noqa: E402
 from forkwatch_worker import boot, compact_json, response  # noqa: E402
 
 #: Modules the worker must not import at boot (each costs ms; see the commits that dropped them).
-NOT_AT_BOOT = ("logging", "traceback", "ast", "json", "re", "threading")
+NOT_AT_BOOT = ("logging", "traceback", "ast", "json", "re", "threading", "importlib")
 
 #: An app that imports nothing at import time and imports logging only in a request.
 #: "/" answers which of NOT_AT_BOOT were loaded when the app was imported (by the worker, or
