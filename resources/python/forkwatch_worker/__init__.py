@@ -7,6 +7,7 @@ Standard library only; Python 3.8+. Modules, one job each:
 * channel    -- fd 3: reading/writing frames
 * boot       -- gunicorn-style app spec -> WSGI callable
 * errors     -- exceptions -> PythonError JSON
+* compact_json -- JSON text for frames (the _json C encoder, without the json package)
 * environ    -- environ dict and wsgi.file_wrapper
 * wsgi_input -- wsgi.input over BODY frames
 * response   -- start_response / write / iterating the result / END
