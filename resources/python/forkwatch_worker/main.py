@@ -73,6 +73,7 @@ def main(argv, parent_pid=None):
     try:
         spec, project_dir, zygote_socket, is_standby = parse_args(argv)
         lifecycle.die_with_parent(parent_pid)
+        lifecycle.yield_to_master()
         channel = Channel(socket.socket(fileno=CHANNEL_FD))
         lifecycle.install_faulthandler()
         lifecycle.install_signals(channel)

@@ -342,6 +342,10 @@ class BasicTests(WorkerTest):
         self.assertEqual(self.ready["app"], "app:app")
         self.assertTrue(self.ready["python"].startswith("3."))
 
+    @unittest.skipUnless(hasattr(os, "SCHED_BATCH"), "SCHED_BATCH is Linux-only")
+    def test_runs_under_sched_batch_so_it_does_not_preempt_the_master(self):
+        self.assertEqual(os.sched_getscheduler(self.worker.proc.pid), os.SCHED_BATCH)
+
     def test_hello_list_gets_content_length(self):
         r = self.get("/hello")
         self.assertEqual(r.status, "200 OK")
