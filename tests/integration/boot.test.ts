@@ -9,21 +9,26 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createGateway, type Gateway } from '../../src-main/gateway/gateway';
 import { rawExchange } from './support/raw-http';
-import { fixtureGatewayOptions } from './support/servers';
+import { fixtureGatewayOptions, waitFor } from './support/servers';
 
 const started: Gateway[] = [];
 afterEach(async () => {
   await Promise.all(started.splice(0).map((gateway) => gateway.close(false)));
 });
 
-/** A project whose app takes `importSeconds` to import (or fails to, given `broken`). */
-function project(importSeconds: number, broken = false): string {
+/**
+ * A project whose app import blocks until the test calls `finishImport()` (a slow import:
+ * Django's settings, a big model), then succeeds or, given `broken`, raises.
+ */
+function project(broken = false): { dir: string; finishImport: () => void } {
   const dir = mkdtempSync(path.join(tmpdir(), 'fw-boot-'));
+  const gate = path.join(dir, 'imports-may-finish');
   writeFileSync(
     path.join(dir, 'app.py'),
     [
       'import os, time',
-      `time.sleep(${importSeconds})  # a slow import (Django's settings, a big model)`,
+      `while not os.path.exists(${JSON.stringify(gate)}):`,
+      '    time.sleep(0.01)',
       broken ? 'raise RuntimeError("the database is not there")' : '',
       'IMPORTED_BY = os.getpid()',
       'def app(environ, start_response):',
@@ -32,7 +37,7 @@ function project(importSeconds: number, broken = false): string {
       '',
     ].join('\n'),
   );
-  return dir;
+  return { dir, finishImport: () => writeFileSync(gate, '') };
 }
 
 function gatewayFor(dir: string, port = 0): Gateway {
@@ -49,14 +54,27 @@ function listeningPort(gateway: Gateway): Promise<number> {
 
 describe('boot', () => {
   it('binds before the workers import the app, and serves a request sent meanwhile once every worker has imported it', async () => {
-    const gateway = gatewayFor(project(0.5));
+    const { dir, finishImport } = project();
+    const gateway = gatewayFor(dir);
     let startedAt = 0;
     const starting = gateway.start().then(() => (startedAt = performance.now()));
     const port = await listeningPort(gateway);
+    await waitFor(() => gateway.arbiter.list().length === 2, 10_000, 'both workers to be spawned');
     expect(gateway.arbiter.list().every((worker) => worker.state === 'booting')).toBe(true);
 
-    const text = await rawExchange(port, 'GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
-    const answeredAt = performance.now();
+    let answeredAt = 0;
+    const received = new Promise((resolve) => gateway.server.once('request', resolve));
+    const answer = rawExchange(port, 'GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n').then((text) => {
+      answeredAt = performance.now();
+      return text;
+    });
+    // Received while the imports are held: the request must be waiting, not answered.
+    await received;
+    expect(answeredAt).toBe(0);
+    expect(startedAt).toBe(0);
+
+    finishImport();
+    const text = await answer;
     await starting;
     expect(text).toMatch(/^HTTP\/1\.1 200 OK/);
     const servedBy = Number(/imported by (\d+)/.exec(text)?.[1]);
@@ -71,7 +89,9 @@ describe('boot', () => {
     await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
     const port = (holder.address() as net.AddressInfo).port;
     try {
-      const gateway = gatewayFor(project(0), port);
+      const { dir, finishImport } = project();
+      finishImport();
+      const gateway = gatewayFor(dir, port);
       const spawned: number[] = [];
       gateway.arbiter.on('worker-spawned', (worker) => spawned.push(worker.pid));
       await expect(gateway.start()).rejects.toThrow(/EADDRINUSE/);
@@ -82,14 +102,18 @@ describe('boot', () => {
   });
 
   it('answers a request sent during a failing import with 503, then closes the port', async () => {
-    const gateway = gatewayFor(project(0.3, true));
-    const starting = gateway.start();
-    const failed = starting.then(
+    const { dir, finishImport } = project(true);
+    const gateway = gatewayFor(dir);
+    const failed = gateway.start().then(
       () => null,
       (error: Error) => error,
     );
     const port = await listeningPort(gateway);
-    const text = await rawExchange(port, 'GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+    const received = new Promise((resolve) => gateway.server.once('request', resolve));
+    const answer = rawExchange(port, 'GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+    await received;
+    finishImport();
+    const text = await answer;
     expect(text).toMatch(/^HTTP\/1\.1 503 /);
     expect((await failed)?.message).toMatch(/the database is not there/);
     await expect(rawExchange(port, 'GET / HTTP/1.1\r\nHost: x\r\n\r\n')).rejects.toThrow(/ECONNREFUSED/);
