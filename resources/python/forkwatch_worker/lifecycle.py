@@ -44,9 +44,9 @@ def yield_to_master():
 
     Every request passes through the one master process, which wakes a worker with each
     request it writes. Under load on few cores the woken worker used to preempt the master
-    in the middle of its event loop turn: measured with 2 cores at c=32, 150-450
-    involuntary context switches of the master per 1,000 requests, 25-80 with this, and
-    10-40% more requests per second. The policy is inherited by the app's threads and
+    in the middle of its event loop turn: measured with 2 cores at c=32, 150-540
+    involuntary context switches of the master per 1,000 requests, 20-230 with this, and
+    12-36% more requests per second in interleaved pairs. The policy is inherited by the app's threads and
     by forks (zygote workers); it changes nothing for a worker that has a core to itself.
     """
     if hasattr(os, "sched_setscheduler") and hasattr(os, "SCHED_BATCH"):
