@@ -179,7 +179,14 @@ export interface Finding {
   message: string;
 }
 
-/** What the worker saw, sent only when the request had the CAPTURE flag. */
+/**
+ * What the worker saw, sent only when the request had the CAPTURE flag.
+ *
+ * On the wire, the usual single start_response call (no exc_info, str status, a list of (str, str)
+ * tuples) comes as `"startText": "status\u0000name\u0000value..."` (START's text, which the
+ * worker has already built) instead of `startResponse`; decodeEndCapture turns it back into
+ * `startResponse`, so this interface is all a reader ever sees.
+ */
 export interface RequestCapture {
   /**
    * The keys the worker added after the master's REQUEST pairs (wsgi.version, wsgi.input ...),
@@ -269,10 +276,21 @@ function decodeCleanEnd(payload: Buffer, end: number): RequestEnd | null {
   return { outcome: 'ok', bytesRead, bytesSent, short, findingCount };
 }
 
-/** END's RequestCapture, if the request was captured. */
+/**
+ * END's RequestCapture, if the request was captured. A wire `startText` (see RequestCapture) becomes
+ * `startResponse: [{ status, headers }]`: NUL-separated status, names and values (the worker's
+ * validation keeps NUL out of all three), so "200 OK" alone is a call without headers.
+ */
 export function decodeEndCapture(payload: Buffer): RequestCapture | undefined {
   const split = payload.indexOf(NEWLINE);
-  return split === -1 ? undefined : (JSON.parse(payload.toString('utf8', split + 1)) as RequestCapture);
+  if (split === -1) return undefined;
+  const wire = JSON.parse(payload.toString('utf8', split + 1)) as RequestCapture | (Omit<RequestCapture, 'startResponse'> & { startText: string });
+  if (!('startText' in wire)) return wire;
+  const { environExtra, startText, ...rest } = wire;
+  const [status, ...parts] = startText.split('\0');
+  const headers: [string, string][] = [];
+  for (let i = 0; i + 1 < parts.length; i += 2) headers.push([parts[i], parts[i + 1]]);
+  return { environExtra, startResponse: [{ status, headers }], ...rest }; // the wire's key order
 }
 
 /** Builds one frame. */

@@ -34,4 +34,25 @@ describe('END payload', () => {
     expect(decodeEndCapture(payload(text))).toStrictEqual(capture);
     expect(decodeEndCapture(payload('{"outcome":"ok","bytesRead":0,"bytesSent":13,"short":false}'))).toBeUndefined();
   });
+
+  it("turns the worker's startText (one plain start_response call) into startResponse, in the wire's key order", () => {
+    const head = '{"outcome":"ok","bytesRead":0,"bytesSent":13,"short":false,"findingCount":0}';
+    const wire = (startText: string) =>
+      `${head}\n{"environExtra":[["wsgi.input","<EmptyInput>"]],"startText":${JSON.stringify(startText)},"usedWrite":false,"chunkSizes":[13],"findings":[],"closeCalled":null}`;
+    const decoded = decodeEndCapture(payload(wire(['200 OK', 'Content-Type', 'text/plain', 'X-Note', 'caf\u00e9 au lait', 'Content-Length', '13'].join('\0'))));
+    expect(decoded).toStrictEqual({
+      environExtra: [['wsgi.input', '<EmptyInput>']],
+      startResponse: [{ status: '200 OK', headers: [['Content-Type', 'text/plain'], ['X-Note', 'caf\u00e9 au lait'], ['Content-Length', '13']] }],
+      usedWrite: false,
+      chunkSizes: [13],
+      findings: [],
+      closeCalled: null,
+    });
+    expect(Object.keys(decoded!)).toEqual(['environExtra', 'startResponse', 'usedWrite', 'chunkSizes', 'findings', 'closeCalled']);
+    // The worker escapes NUL and non-ASCII (\u0000, \u00e9): the same text once parsed.
+    const escaped = `${head}\n{"environExtra":[],"startText":"204 No Content\\u0000X-A\\u0000\\u00e9 \\u00ff","usedWrite":false,"chunkSizes":[],"findings":[],"closeCalled":null}`;
+    expect(decodeEndCapture(payload(escaped))!.startResponse).toEqual([{ status: '204 No Content', headers: [['X-A', '\u00e9 \u00ff']] }]);
+    expect(decodeEndCapture(payload(wire('200 OK')))!.startResponse).toEqual([{ status: '200 OK', headers: [] }]);
+    expect(decodeEndCapture(payload(wire('404 Not Found\0X-Empty\0')))!.startResponse).toEqual([{ status: '404 Not Found', headers: [['X-Empty', '']] }]);
+  });
 });
