@@ -78,7 +78,12 @@ class Exchange:
     def start_response(self, status, headers, exc_info=None):
         capture = self.capture
         if capture is not None:
-            capture.start_call(status, headers, exc_info)
+            if exc_info is None and capture.start_text is None and capture.start_calls is None:
+                # The first call, and plain so far: kept as START's text once it passed the
+                # hot path below, or recorded as given by _leave_hot_path if it leaves it.
+                capture.pending = (status, headers)
+            else:
+                capture.start_call(status, headers, exc_info)
         if exc_info is not None:
             try:
                 if self.headers_sent:
@@ -122,6 +127,9 @@ class Exchange:
         self.status = status
         self.start = start
         self.cl = cl
+        if capture is not None and capture.pending is not None:
+            capture.pending = None
+            capture.start_text = start  # what the app passed: automatic headers come later
         return self.write
 
     def write(self, data):
@@ -133,7 +141,7 @@ class Exchange:
         capture = self.capture
         if capture is not None:
             capture.used_write = True
-            capture.chunk_sizes.append(len(data))
+            capture.add_chunk_size(len(data))
         if data:
             self._send(data)
             self._check_abort()
@@ -142,7 +150,17 @@ class Exchange:
 
     # -- validation helpers ------------------------------------------------------------
 
+    def _leave_hot_path(self):
+        """start_response is about to raise, or to convert what the app passed (a str or
+        tuple subclass): a call still pending in the capture is recorded now, as the app
+        passed it. Called by _violate, which every raise of these checks goes through, and
+        by the helpers below before they convert or check what may raise."""
+        capture = self.capture
+        if capture is not None and capture.pending is not None:
+            capture.record_pending()
+
     def _violate(self, code, message):
+        self._leave_hot_path()
         if self.violation is None:
             self.violation = message
         if self.capture is not None:
@@ -150,6 +168,9 @@ class Exchange:
         raise WSGIViolation(message)
 
     def _check_status(self, status):
+        if type(status) is not str:
+            # Converted below. An exact str new to this process is only checked: still plain.
+            self._leave_hot_path()
         if not isinstance(status, str):
             self._violate("status-type", "status must be a str like '200 OK', not %s"
                           % type(status).__name__)
@@ -164,12 +185,16 @@ class Exchange:
         return status
 
     def _check_item(self, item):
+        self._leave_hot_path()
         if isinstance(item, tuple) and len(item) == 2:
             return tuple(item)
         return self._violate("header-type", "each header must be a (name, value) tuple of "
                              "str, got %r" % (item,))
 
     def _check_name(self, name):
+        if type(name) is not str:
+            # Converted below. An exact str new to this process is only checked: still plain.
+            self._leave_hot_path()
         if not isinstance(name, str):
             self._violate("header-type", "header name must be str, got %r" % (name,))
         name = str(name)
@@ -185,6 +210,7 @@ class Exchange:
         return name, lname
 
     def _check_value_type(self, name, value):
+        self._leave_hot_path()
         if isinstance(value, str):
             return str(value)
         return self._violate("header-type", "value of header %r must be str, got %s: %r"
@@ -192,6 +218,7 @@ class Exchange:
 
     def _bad_values(self, parts):
         """Some header value has a bad character: find which, for a precise message."""
+        self._leave_hot_path()
         for i in range(2, len(parts), 2):
             name, value = parts[i - 1], parts[i]
             if any(ord(c) > 0xFF for c in value):
@@ -202,6 +229,7 @@ class Exchange:
                               "character (CR, LF, NUL...): %r" % (name, value))
 
     def _content_length(self, value, previous):
+        self._leave_hot_path()
         text = value.strip()
         if not (text.isdigit() and text.isascii()):
             self._violate("content-length-invalid", "Content-Length %r is not a non-negative "
@@ -361,9 +389,12 @@ class Exchange:
         if capture is None:
             end = _END_OK % (self.input.bytes_read, self.bytes_sent, b"true" if short else b"false")
         else:
-            capture.chunk_sizes.extend([len(chunk) for chunk in chunks])
-            end = _with_capture(_END_OK % (self.input.bytes_read, self.bytes_sent,
-                                           b"true" if short else b"false"), capture)
+            sizes = [size] if count == 1 else [len(chunk) for chunk in chunks]
+            if capture.chunk_sizes is None:
+                capture.chunk_sizes = sizes
+            else:
+                capture.chunk_sizes.extend(sizes)
+            end = capture.ok_end_payload(self.input.bytes_read, self.bytes_sent, short)
         parts.append(pack_header(len(end), END, rid))
         parts.append(end)
         self.channel.send_parts(parts, size)
@@ -386,7 +417,7 @@ class Exchange:
             if type(chunk) is not bytes:
                 chunk = self._coerce(chunk, "the app's iterable")
             if capture is not None:
-                capture.chunk_sizes.append(len(chunk))
+                capture.add_chunk_size(len(chunk))
             if chunk:
                 self._send(chunk)
             # Between blocks: did the client go away? (ABORT from the master.)
@@ -469,19 +500,13 @@ class Exchange:
                "bytesSent": self.bytes_sent, "short": short}
         if error is not None:
             end["error"] = error
-        payload = _dumps(end).encode("utf-8")
-        if capture is not None:
-            payload = _with_capture(payload, capture)
+        if capture is None:
+            payload = _dumps(end).encode("utf-8")
+        else:
+            payload = capture.end_payload(_dumps(end))
         parts.append(pack_header(len(payload), END, self.rid))
         parts.append(payload)
         self.channel.send_parts(parts, 0)
-
-
-def _with_capture(end_json, capture):
-    """END for a CAPTURE request: its JSON with the finding count, then a newline and the
-    capture's JSON, which the master parses only when someone reads the exchange."""
-    return b'%s,"findingCount":%d}\n%s' % (end_json[:-1], len(capture.findings),
-                                           capture.to_json_text().encode("utf-8"))
 
 
 def _token(name):
