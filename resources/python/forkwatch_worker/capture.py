@@ -100,29 +100,17 @@ class Capture:
                 return
         findings.append({"code": code, "message": message})
 
-    # END's payload of a captured request: END's JSON with the finding count, a newline, then
-    # the capture's JSON, which the master parses only when someone reads the exchange.
-
-    def ok_end_payload(self, bytes_read, bytes_sent, short):
-        """For a clean request: the fields of response.py's _END_OK (the master reads that
-        template without JSON.parse), then the capture."""
-        return self._end_payload(f'{{"outcome":"ok","bytesRead":{bytes_read},"bytesSent":'
-                                 f'{bytes_sent},"short":{"true" if short else "false"}')
-
-    def end_payload(self, end_json):
-        """For any END JSON text (a dict's, ending in "}"), then the capture."""
-        return self._end_payload(end_json[:-1])
-
     def to_json_text(self):
         """The capture alone as JSON text (a RequestCapture)."""
-        return self._end_payload("{").decode("utf-8").partition("\n")[2]
+        return self.end_payload("{").decode("utf-8").partition("\n")[2]
 
-    def _end_payload(self, head):
-        """head (END's JSON without its closing brace), the finding count, a newline and the
-        capture's JSON, all ASCII (the JSON encoders escape the rest). One f-string: for a
-        dozen values it costs less than one % operation or several concatenations. The
-        constant environ part is spliced in: encoding it per request was the largest cost of
-        capture in the worker."""
+    def end_payload(self, head):
+        """END's payload of a captured request: head (END's JSON text without its closing
+        brace), the finding count, a newline, then the capture's JSON, which the master
+        parses only when someone reads the exchange. All ASCII (the JSON encoders escape
+        the rest). One f-string: for a dozen values it costs less than one % operation or
+        several concatenations. The constant environ part is spliced in: encoding it per
+        request was the largest cost of capture in the worker."""
         if self.pending is not None:  # start_response was left by an unexpected exception
             self.record_pending()
         findings = self.findings

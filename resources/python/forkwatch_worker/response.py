@@ -394,7 +394,10 @@ class Exchange:
                 capture.chunk_sizes = sizes
             else:
                 capture.chunk_sizes.extend(sizes)
-            end = capture.ok_end_payload(self.input.bytes_read, self.bytes_sent, short)
+            # _END_OK without its closing brace: end_payload adds the finding count.
+            end = capture.end_payload(f'{{"outcome":"ok","bytesRead":{self.input.bytes_read},'
+                                      f'"bytesSent":{self.bytes_sent},'
+                                      f'"short":{"true" if short else "false"}')
         parts.append(pack_header(len(end), END, rid))
         parts.append(end)
         self.channel.send_parts(parts, size)
@@ -503,7 +506,7 @@ class Exchange:
         if capture is None:
             payload = _dumps(end).encode("utf-8")
         else:
-            payload = capture.end_payload(_dumps(end))
+            payload = capture.end_payload(_dumps(end)[:-1])
         parts.append(pack_header(len(payload), END, self.rid))
         parts.append(payload)
         self.channel.send_parts(parts, 0)

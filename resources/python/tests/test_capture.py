@@ -67,6 +67,12 @@ def run(app):
     env = environ()
     Exchange(channel, 1, StubConsole(), EMPTY_INPUT, Capture(env), False).run(app, env)
     head, _, captured = channel.payload(WORKER_END).partition(b"\n")
+    if head.startswith(b'{"outcome":"ok",'):
+        # The template protocol.ts's decodeCleanEnd reads without JSON.parse, byte for byte.
+        fields = json.loads(head)
+        template = ('{"outcome":"ok","bytesRead":%(bytesRead)d,"bytesSent":%(bytesSent)d,'
+                    '"short":%(short)s,"findingCount":%(findingCount)d}')
+        assert head.decode() == template % dict(fields, short=json.dumps(fields["short"])), head
     # decode("ascii"): the capture is ASCII JSON, whatever the app passed (escapes the rest).
     return (channel.payload(WORKER_START).decode("latin-1"), json.loads(head),
             json.loads(captured.decode("ascii")))
