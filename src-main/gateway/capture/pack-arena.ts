@@ -36,7 +36,19 @@ export class PackArena {
     return slice;
   }
 
-  /** The slice's owner is done with it (its exchange was evicted); it must not be read again. */
+  /**
+   * The Buffer a slice lies in: its slab, shared by every slice on it, or the slice itself when
+   * it is an allocation of its own. Holding that and an offset instead of the slice saves one
+   * heap object per stored exchange (see SealedExchange).
+   */
+  backing(slice: Buffer): Buffer {
+    return this.slabs.get(slice.buffer)?.bytes ?? slice;
+  }
+
+  /**
+   * The slice's owner is done with it (its exchange was evicted); it must not be read again.
+   * Any view of the same memory will do (the slice, or its backing), for one release per slice.
+   */
   release(slice: Buffer): void {
     const slab = this.slabs.get(slice.buffer);
     if (!slab) return; // an allocation of its own: the garbage collector frees it

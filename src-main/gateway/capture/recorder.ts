@@ -5,7 +5,7 @@
 import http from 'node:http';
 import { randomBytes } from 'node:crypto';
 import type { CaptureMode, ExchangeRecord, LogLine, ReplayEdits } from '../../contract';
-import { CapturedExchange } from './captured-exchange';
+import { CapturedExchange, type SealedExchange } from './captured-exchange';
 import { REPLAY_HEADER, type Gateway } from '../gateway';
 import type { Relay, RelayObserver, RelaySummary } from '../relay';
 import type { Capture, CaptureOptions } from './index';
@@ -74,12 +74,11 @@ export function createCapture(gateway: Gateway, options: CaptureOptions = {}): C
       byRequestId.delete(relay.id);
       if (!exchange) return;
       relay.tag = null;
-      complete(exchange, relay, summary);
-      store.put(exchange);
+      store.put(complete(exchange, relay, summary));
     },
   };
 
-  const complete = (exchange: CapturedExchange, relay: Relay, summary: RelaySummary) => {
+  const complete = (exchange: CapturedExchange, relay: Relay, summary: RelaySummary): SealedExchange => {
     exchange.completeUs = exchange.elapsedUs();
     exchange.status = summary.status;
     exchange.outcome = summary.outcome === 'stopped' ? 'rejected' : summary.outcome;
@@ -91,7 +90,7 @@ export function createCapture(gateway: Gateway, options: CaptureOptions = {}): C
     exchange.wireHead = relay.wireHead;
     if (summary.exit) exchange.workerExit = summary.exit;
     if (summary.stack !== undefined) exchange.stack = summary.stack;
-    exchange.seal(arena);
+    return exchange.seal(arena);
   };
 
   const applyMode = (next: CaptureMode) => {

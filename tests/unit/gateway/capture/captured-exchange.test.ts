@@ -23,9 +23,7 @@ function filled(bodyLimit = 8): CapturedExchange {
 describe('CapturedExchange', () => {
   it('reads the same record after sealing its parts into the arena as before', () => {
     const live = filled().record();
-    const sealed = filled();
-    sealed.seal(new PackArena());
-    const record = sealed.record();
+    const record = filled().seal(new PackArena()).record();
     expect(record).toEqual(live);
     expect(record.requestBody).toEqual({ size: 13, truncated: true, base64: Buffer.from([0xff, 0x00, 0x41, 0x30, 0x31, 0x32, 0x33, 0x34]).toString('base64') });
     expect(record.responseBody.base64).toBe(Buffer.from('hello').toString('base64'));
@@ -41,28 +39,49 @@ describe('CapturedExchange', () => {
     const exchange = filled();
     const socketRead = Buffer.from(exchange.endPayload!);
     exchange.endPayload = socketRead;
-    exchange.seal(new PackArena());
+    const sealed = exchange.seal(new PackArena());
     socketRead.fill(0x20);
-    expect(exchange.record().outcome).toBe('ok');
-    expect(exchange.record().requestBytesRead).toBe(13);
+    expect(sealed.record().outcome).toBe('ok');
+    expect(sealed.record().requestBytesRead).toBe(13);
   });
 
   it('counts its packed bytes plus a fixed overhead, no bodies twice', () => {
     const exchange = filled();
     const before = exchange.bytes();
-    exchange.seal(new PackArena());
-    expect(exchange.bytes()).toBe(before);
+    // Sealed, it also holds its numbers: the packed header.
+    expect(exchange.seal(new PackArena()).bytes()).toBe(before + 80);
+  });
+
+  it('keeps every summary field and timing through sealing, and null pid and generation as null', () => {
+    const exchange = filled();
+    exchange.dispatchedUs = 120;
+    exchange.startResponseUs = 300;
+    exchange.firstByteUs = 310;
+    exchange.completeUs = 1_500;
+    exchange.responseSize = 3 * 2 ** 30; // past Int32: sizes are doubles
+    exchange.findingCount = 2;
+    exchange.replayOf = 3;
+    const live = exchange.record();
+    const sealed = exchange.seal(new PackArena());
+    expect(sealed.summary()).toEqual(exchange.summary());
+    expect(sealed.record()).toEqual(live);
+    expect(sealed.summary()).toMatchObject({ workerPid: null, generation: null, responseSize: 3 * 2 ** 30, durationMs: 1.5, replayOf: 3 });
+    exchange.workerPid = 4242;
+    exchange.generation = 5;
+    exchange.stack = 'File "app.py", line 1';
+    exchange.workerExit = { code: null, signal: 'SIGKILL' };
+    exchange.logs = [{ stream: 'stdout', text: 'hi', time: 1 }];
+    const sealedAgain = exchange.seal(new PackArena());
+    expect(sealedAgain.summary()).toMatchObject({ workerPid: 4242, generation: 5 });
+    expect(sealedAgain.record()).toEqual(exchange.record());
   });
 
   it('packs many exchanges into shared slabs without overlap', () => {
     const arena = new PackArena();
     const exchanges = Array.from({ length: 500 }, () => filled());
     const expected = exchanges.map((exchange) => exchange.record());
-    for (const exchange of exchanges) {
-      exchange.invalidate();
-      exchange.seal(arena);
-    }
-    exchanges.forEach((exchange, i) => expect(exchange.record()).toEqual(expected[i]));
+    const sealed = exchanges.map((exchange) => exchange.seal(arena));
+    sealed.forEach((exchange, i) => expect(exchange.record()).toEqual(expected[i]));
   });
 });
 
@@ -87,8 +106,7 @@ describe('PackArena', () => {
 
   it('an evicted exchange gives its bytes back and has no record left to read', () => {
     const arena = new PackArena();
-    const exchange = filled();
-    exchange.seal(arena);
+    const exchange = filled().seal(arena);
     expect(exchange.record().responseBody.base64).toBe(Buffer.from('hello').toString('base64'));
     exchange.evicted();
     expect(exchange.record().responseBody.size).toBe(0);
