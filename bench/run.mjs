@@ -9,7 +9,7 @@
 //   2. load scenarios, each as: warm-up wrk run (discarded) then the measured run, Forkwatch
 //      then gunicorn back to back so both see the same machine state:
 //        hello c=32, hello c=1, download c=4, upload c=4, and hello c=32 capture on/off
-//        (a second Forkwatch started with --no-capture, only for that row).
+//        (two fresh Forkwatch instances, with and without --no-capture, only for that row).
 //   3. RSS "after load", then graceful stop (SIGTERM) and a check that no process is left.
 //   4. start time: spawn -> first 200 on GET /, median of N starts, alternating servers.
 //   5. table on stdout, everything (raw wrk output included) in bench/results/latest.json.
@@ -396,21 +396,30 @@ async function main() {
       } else if (!up(fw)) {
         results.capture = { skipped: `Forkwatch not started: ${fw.error.split('\n')[0]}` };
       } else {
-        log('hello c=32 capture on/off: starting a second Forkwatch with --no-capture');
+        // Two fresh instances that differ only in the flag. Not the main instance for "on": by
+        // now it has served the 10 MiB downloads, and its ring holds 256 MiB of 1 MiB bodies,
+        // so its figure would mix the cost of capture with that history.
+        log('hello c=32 capture on/off: starting two fresh Forkwatch instances, with and without --no-capture');
+        let on;
         let off;
         try {
+          on = await launch('forkwatch (capture on)', fwArgv('suite:app'), W);
           off = await launch('forkwatch --no-capture', fwArgv('suite:app', ['--no-capture']), W);
         } catch (e) {
-          results.capture = { skipped: `--no-capture not accepted: ${e.message.trim().split('\n').slice(0, 4).join(' | ')}` };
+          results.capture = { skipped: `a fresh instance did not start: ${e.message.trim().split('\n').slice(0, 4).join(' | ')}` };
           log(`  skipped: ${results.capture.skipped}`);
         }
-        if (off) {
+        if (on && off) {
           try {
-            const pair = await scenario({ on: fw, off }, { connections: 32 }, opts);
-            results.capture = { ...pair, offStop: await stop(off) };
+            const pair = await scenario({ on, off }, { connections: 32 }, opts);
+            results.capture = { ...pair, onStop: await stop(on), offStop: await stop(off) };
           } finally {
+            await stop(on);
             await stop(off);
           }
+        } else {
+          if (on) await stop(on);
+          if (off) await stop(off);
         }
       }
     }
