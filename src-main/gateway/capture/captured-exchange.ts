@@ -163,14 +163,15 @@ export class CapturedExchange implements StoredExchange {
     int(Slot.WorkerPid, this.workerPid ?? -1);
     int(Slot.Generation, this.generation ?? -1);
     int(Slot.FindingCount, this.findingCount);
-    int(Slot.EnvironEnd, environEnd);
-    int(Slot.EndEnd, endEnd);
-    int(Slot.HeadersEnd, headersEnd);
-    int(Slot.WireHeadEnd, wireHeadEnd);
-    int(Slot.RequestBodyEnd, requestBodyEnd);
-    packed.writeDoubleLE(this.responseSize, RESPONSE_SIZE_AT);
-    packed.writeDoubleLE(requestBody?.totalBytes ?? 0, REQUEST_BODY_SIZE_AT);
-    packed.writeDoubleLE(responseBody?.totalBytes ?? 0, RESPONSE_BODY_SIZE_AT);
+    const double = (at: At, value: number) => packed.writeDoubleLE(value, at);
+    double(At.EnvironEnd, environEnd);
+    double(At.EndEnd, endEnd);
+    double(At.HeadersEnd, headersEnd);
+    double(At.WireHeadEnd, wireHeadEnd);
+    double(At.RequestBodyEnd, requestBodyEnd);
+    double(At.ResponseSize, this.responseSize);
+    double(At.RequestBodySize, requestBody?.totalBytes ?? 0);
+    double(At.ResponseBodySize, responseBody?.totalBytes ?? 0);
     const extras = this.logs || this.workerExit || this.stack !== undefined ? { logs: this.logs, workerExit: this.workerExit, stack: this.stack } : null;
     const backing = arena.backing(packed);
     return new SealedExchange(this, backing, packed.byteOffset - backing.byteOffset, size, arena, extras);
@@ -199,9 +200,10 @@ export class CapturedExchange implements StoredExchange {
 }
 
 /**
- * A sealed exchange's numbers, at the start of its slice: Int32 slots (times in us, -1 = not
- * reached; pid and generation -1 = none; part ends as byte offsets into the slice), then the
- * sizes as doubles (a body may pass 2 GiB).
+ * A sealed exchange's numbers, at the start of its slice: Int32 slots for the small ones
+ * (times in us, which wrap below 2^30, -1 = not reached; pid and generation -1 = none), then
+ * doubles at byte offsets for what can pass 2 GiB (the part ends, offsets into the slice, and
+ * the sizes: --capture-body-limit has no upper bound).
  */
 const enum Slot {
   DispatchedUs,
@@ -212,16 +214,18 @@ const enum Slot {
   WorkerPid,
   Generation,
   FindingCount,
-  EnvironEnd,
-  EndEnd,
-  HeadersEnd,
-  WireHeadEnd,
-  RequestBodyEnd,
 }
-const RESPONSE_SIZE_AT = 56;
-const REQUEST_BODY_SIZE_AT = 64;
-const RESPONSE_BODY_SIZE_AT = 72;
-const PACKED_HEADER_BYTES = 80;
+const enum At {
+  EnvironEnd = 32,
+  EndEnd = 40,
+  HeadersEnd = 48,
+  WireHeadEnd = 56,
+  RequestBodyEnd = 64,
+  ResponseSize = 72,
+  RequestBodySize = 80,
+  ResponseBodySize = 88,
+}
+const PACKED_HEADER_BYTES = 96;
 
 /** A complete exchange: one small object, everything else in its slice of a slab. */
 export class SealedExchange implements StoredExchange {
@@ -268,7 +272,7 @@ export class SealedExchange implements StoredExchange {
   }
 
   get responseSize(): number {
-    return this.slab ? this.slab.readDoubleLE(this.start + RESPONSE_SIZE_AT) : 0;
+    return this.double(At.ResponseSize, 0);
   }
 
   get workerPid(): number | null {
@@ -325,22 +329,27 @@ export class SealedExchange implements StoredExchange {
     const slab = this.slab;
     if (!slab) return buildRecord(this, { environ: null, end: null, rawHeaders: '', wireHead: '', requestBody: noBody(), responseBody: noBody() });
     // Part ends are offsets into the slice; the slab is read at start + offset.
-    const at = (slot: Slot) => this.start + this.int(slot, 0);
+    const at = (end: At) => this.start + this.double(end, 0);
     const headerEnd = this.start + PACKED_HEADER_BYTES;
-    const environEnd = at(Slot.EnvironEnd);
-    const endEnd = at(Slot.EndEnd);
-    const headersEnd = at(Slot.HeadersEnd);
-    const wireHeadEnd = at(Slot.WireHeadEnd);
-    const requestBodyEnd = at(Slot.RequestBodyEnd);
+    const environEnd = at(At.EnvironEnd);
+    const endEnd = at(At.EndEnd);
+    const headersEnd = at(At.HeadersEnd);
+    const wireHeadEnd = at(At.WireHeadEnd);
+    const requestBodyEnd = at(At.RequestBodyEnd);
     this.built = buildRecord(this, {
       environ: environEnd > headerEnd ? slab.subarray(headerEnd, environEnd) : null,
       end: endEnd > environEnd ? slab.subarray(environEnd, endEnd) : null,
       rawHeaders: slab.toString('latin1', endEnd, headersEnd),
       wireHead: slab.toString('latin1', headersEnd, wireHeadEnd),
-      requestBody: packedBody(slab, wireHeadEnd, requestBodyEnd, slab.readDoubleLE(this.start + REQUEST_BODY_SIZE_AT)),
-      responseBody: packedBody(slab, requestBodyEnd, this.end, slab.readDoubleLE(this.start + RESPONSE_BODY_SIZE_AT)),
+      requestBody: packedBody(slab, wireHeadEnd, requestBodyEnd, this.double(At.RequestBodySize, 0)),
+      responseBody: packedBody(slab, requestBodyEnd, this.end, this.double(At.ResponseBodySize, 0)),
     });
     return this.built;
+  }
+
+  /** A double of the packed header; `fallback` once evicted. */
+  private double(at: At, fallback: number): number {
+    return this.slab ? this.slab.readDoubleLE(this.start + at) : fallback;
   }
 
   /** An Int32 of the packed header; `fallback` once evicted. */

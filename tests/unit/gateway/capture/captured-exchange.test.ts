@@ -48,8 +48,8 @@ describe('CapturedExchange', () => {
   it('counts its packed bytes plus a fixed overhead, no bodies twice', () => {
     const exchange = filled();
     const before = exchange.bytes();
-    // Sealed, it also holds its numbers: the packed header.
-    expect(exchange.seal(new PackArena()).bytes()).toBe(before + 80);
+    // Sealed, it also holds its numbers: the packed header (96 bytes).
+    expect(exchange.seal(new PackArena()).bytes()).toBe(before + 96);
   });
 
   it('keeps every summary field and timing through sealing, and null pid and generation as null', () => {
@@ -82,6 +82,35 @@ describe('CapturedExchange', () => {
     const expected = exchanges.map((exchange) => exchange.record());
     const sealed = exchanges.map((exchange) => exchange.seal(arena));
     sealed.forEach((exchange, i) => expect(exchange.record()).toEqual(expected[i]));
+  });
+});
+
+describe('SealedExchange on the arena', () => {
+  it('reads a body of its own allocation (32 KiB and more) back, and gives it up on eviction', () => {
+    const arena = new PackArena();
+    const exchange = filled(1 << 20);
+    const big = Buffer.alloc(100_000, 0x61);
+    exchange.addResponseBody(big);
+    const live = exchange.record();
+    const sealed = exchange.seal(arena);
+    expect(arena.slabCount).toBe(0); // not on a slab
+    expect(sealed.record()).toEqual(live);
+    expect(Buffer.from(sealed.record().responseBody.base64, 'base64').subarray(5).equals(big)).toBe(true);
+    sealed.evicted();
+    expect(sealed.record().responseBody.size).toBe(0);
+  });
+
+  it('frees its slab slice on eviction: slabs are reused, survivors still read right', () => {
+    const arena = new PackArena();
+    const sealed = Array.from({ length: 2000 }, () => filled().seal(arena));
+    const expected = filled().record();
+    const slabs = arena.slabCount;
+    expect(slabs).toBeGreaterThanOrEqual(3);
+    for (const exchange of sealed.slice(0, 1950)) exchange.evicted();
+    const more = Array.from({ length: 2000 }, () => filled().seal(arena));
+    // Without the releases this would take as many slabs again.
+    expect(arena.slabCount).toBeLessThanOrEqual(slabs + 1);
+    for (const exchange of [...sealed.slice(1950), ...more]) expect(exchange.record()).toEqual(expected);
   });
 });
 
