@@ -133,6 +133,32 @@ describe('PackArena', () => {
     expect(arena.slabCount).toBeLessThanOrEqual(slabsBefore);
   });
 
+  it('reuses a released big buffer for a big allocation of about its size, never one still live', () => {
+    const arena = new PackArena();
+    const first = arena.alloc(1_000_000).fill(1);
+    const second = arena.alloc(1_000_000).fill(2);
+    expect(first.buffer).not.toBe(second.buffer);
+    arena.release(first);
+    expect(arena.spareLargeSize).toBe(1_000_000);
+    const reused = arena.alloc(990_000);
+    expect(reused.buffer).toBe(first.buffer);
+    expect(arena.spareLargeSize).toBe(0);
+    expect(second.every((byte) => byte === 2)).toBe(true);
+    arena.release(second);
+    arena.release(second); // a second release of the same memory counts once
+    expect(arena.spareLargeSize).toBe(1_000_000);
+    // Far smaller than the spare: a buffer of its own size, the spare kept.
+    expect(arena.alloc(100_000).buffer).not.toBe(second.buffer);
+    expect(arena.spareLargeSize).toBe(1_000_000);
+  });
+
+  it('keeps at most 16 MiB of released big buffers', () => {
+    const arena = new PackArena();
+    const buffers = Array.from({ length: 40 }, () => arena.alloc(1 << 20));
+    for (const buffer of buffers) arena.release(buffer);
+    expect(arena.spareLargeSize).toBe(16 << 20);
+  });
+
   it('an evicted exchange gives its bytes back and has no record left to read', () => {
     const arena = new PackArena();
     const exchange = filled().seal(arena);
