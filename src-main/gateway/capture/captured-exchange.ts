@@ -74,8 +74,8 @@ export class CapturedExchange implements StoredExchange {
   completeUs = -1;
   /** When accepted, on a clock of microseconds that wraps (only differences are used). */
   private readonly acceptedTick = clockTick();
-  readonly startedAtSeconds: number;
-  readonly startedAtMillis: number;
+  private readonly startedAtSeconds: number;
+  private readonly startedAtMillis: number;
   logs: LogLine[] | null = null;
   workerExit: { code: number | null; signal: string | null } | undefined = undefined;
   stack: string | undefined = undefined;
@@ -138,11 +138,19 @@ export class CapturedExchange implements StoredExchange {
     const requestBody = this.requestBody;
     const responseBody = this.responseBody;
     // Header strings are latin1 (one byte per character), as Node reads and writes them.
+    // Its strings too (latin1, as Node decodes the request line), so the stored object holds none.
+    const texts = [this.method, this.url, this.httpVersion, this.remoteAddress, this.outcome];
     const size =
-      PACKED_HEADER_BYTES +
+      PACKED_HEADER_BYTES + texts.reduce((sum, text) => sum + text.length, 0) +
       (environ?.length ?? 0) + (end?.length ?? 0) + this.rawHeaders.length + this.wireHead.length + (requestBody?.keptBytes ?? 0) + (responseBody?.keptBytes ?? 0);
     const packed = arena.alloc(size);
     let at = PACKED_HEADER_BYTES;
+    for (let i = 0; i < texts.length; i++) {
+      const written = packed.write(texts[i], at, 'latin1');
+      packed.writeInt32LE(written, (Slot.MethodLength + i) * 4);
+      at += written;
+    }
+    const environStart = at;
     if (environ) at += environ.copy(packed, at);
     const environEnd = at;
     if (end) at += end.copy(packed, at);
@@ -163,6 +171,9 @@ export class CapturedExchange implements StoredExchange {
     packed.writeInt32LE(this.workerPid ?? -1, Slot.WorkerPid * 4);
     packed.writeInt32LE(this.generation ?? -1, Slot.Generation * 4);
     packed.writeInt32LE(this.findingCount, Slot.FindingCount * 4);
+    packed.writeDoubleLE(this.startedAt, At.StartedAt);
+    packed.writeDoubleLE(this.replayOf ?? -1, At.ReplayOf);
+    packed.writeDoubleLE(environStart, At.EnvironStart);
     packed.writeDoubleLE(environEnd, At.EnvironEnd);
     packed.writeDoubleLE(endEnd, At.EndEnd);
     packed.writeDoubleLE(headersEnd, At.HeadersEnd);
@@ -173,7 +184,7 @@ export class CapturedExchange implements StoredExchange {
     packed.writeDoubleLE(responseBody?.totalBytes ?? 0, At.ResponseBodySize);
     const extras = this.logs || this.workerExit || this.stack !== undefined ? { logs: this.logs, workerExit: this.workerExit, stack: this.stack } : null;
     const backing = arena.backing(packed);
-    return new SealedExchange(this, backing, packed.byteOffset - backing.byteOffset, size, arena, extras);
+    return new SealedExchange(this.id, backing, packed.byteOffset - backing.byteOffset, size, arena, extras);
   }
 
   bytes(): number {
@@ -200,7 +211,8 @@ export class CapturedExchange implements StoredExchange {
 
 /**
  * A sealed exchange's numbers, at the start of its slice: Int32 slots for the small ones
- * (times in us, which wrap below 2^30, -1 = not reached; pid and generation -1 = none), then
+ * (times in us, which wrap below 2^30, -1 = not reached; pid and generation -1 = none; string
+ * lengths), then
  * doubles at byte offsets for what can pass 2 GiB (the part ends, offsets into the slice, and
  * the sizes: --capture-body-limit has no upper bound).
  */
@@ -213,30 +225,28 @@ const enum Slot {
   WorkerPid,
   Generation,
   FindingCount,
+  /** Then the byte lengths of method, url, httpVersion, remoteAddress and outcome, in order. */
+  MethodLength,
 }
 const enum At {
-  EnvironEnd = 32,
-  EndEnd = 40,
-  HeadersEnd = 48,
-  WireHeadEnd = 56,
-  RequestBodyEnd = 64,
-  ResponseSize = 72,
-  RequestBodySize = 80,
-  ResponseBodySize = 88,
+  StartedAt = 56,
+  ReplayOf = 64,
+  EnvironStart = 72,
+  EnvironEnd = 80,
+  EndEnd = 88,
+  HeadersEnd = 96,
+  WireHeadEnd = 104,
+  RequestBodyEnd = 112,
+  ResponseSize = 120,
+  RequestBodySize = 128,
+  ResponseBodySize = 136,
 }
-const PACKED_HEADER_BYTES = 96;
+/** The strings (method, url, httpVersion, remoteAddress, outcome) follow, then the parts. */
+const PACKED_HEADER_BYTES = 144;
 
 /** A complete exchange: one small object, everything else in its slice of a slab. */
 export class SealedExchange implements StoredExchange {
   readonly id: number;
-  readonly method: string;
-  readonly url: string;
-  readonly httpVersion: string;
-  readonly remoteAddress: string;
-  readonly outcome: ExchangeOutcome;
-  readonly replayOf: number | undefined;
-  private readonly startedAtSeconds: number;
-  private readonly startedAtMillis: number;
   /** The slab its bytes lie in (shared with other exchanges), and where: [start, end). */
   private slab: Buffer | null;
   private readonly start: number;
@@ -245,16 +255,8 @@ export class SealedExchange implements StoredExchange {
   private readonly extras: Extras | null;
   private built: ExchangeRecord | null = null;
 
-  constructor(live: CapturedExchange, slab: Buffer, start: number, size: number, arena: PackArena, extras: Extras | null) {
-    this.id = live.id;
-    this.method = live.method;
-    this.url = live.url;
-    this.httpVersion = live.httpVersion;
-    this.remoteAddress = live.remoteAddress;
-    this.outcome = live.outcome;
-    this.replayOf = live.replayOf;
-    this.startedAtSeconds = live.startedAtSeconds;
-    this.startedAtMillis = live.startedAtMillis;
+  constructor(id: number, slab: Buffer, start: number, size: number, arena: PackArena, extras: Extras | null) {
+    this.id = id;
     this.slab = slab;
     this.start = start;
     this.end = start + size;
@@ -262,8 +264,33 @@ export class SealedExchange implements StoredExchange {
     this.extras = extras;
   }
 
+  get method(): string {
+    return this.text(0);
+  }
+
+  get url(): string {
+    return this.text(1);
+  }
+
+  get httpVersion(): string {
+    return this.text(2);
+  }
+
+  get remoteAddress(): string {
+    return this.text(3);
+  }
+
+  get outcome(): ExchangeOutcome {
+    return this.text(4) as ExchangeOutcome;
+  }
+
   get startedAt(): number {
-    return this.startedAtSeconds * 1000 + this.startedAtMillis;
+    return this.double(At.StartedAt, 0);
+  }
+
+  get replayOf(): number | undefined {
+    const replayOf = this.double(At.ReplayOf, -1);
+    return replayOf < 0 ? undefined : replayOf;
   }
 
   get status(): number {
@@ -329,14 +356,14 @@ export class SealedExchange implements StoredExchange {
     if (!slab) return buildRecord(this, { environ: null, end: null, rawHeaders: '', wireHead: '', requestBody: noBody(), responseBody: noBody() });
     // Part ends are offsets into the slice; the slab is read at start + offset.
     const at = (end: At) => this.start + this.double(end, 0);
-    const headerEnd = this.start + PACKED_HEADER_BYTES;
+    const environStart = at(At.EnvironStart);
     const environEnd = at(At.EnvironEnd);
     const endEnd = at(At.EndEnd);
     const headersEnd = at(At.HeadersEnd);
     const wireHeadEnd = at(At.WireHeadEnd);
     const requestBodyEnd = at(At.RequestBodyEnd);
     this.built = buildRecord(this, {
-      environ: environEnd > headerEnd ? slab.subarray(headerEnd, environEnd) : null,
+      environ: environEnd > environStart ? slab.subarray(environStart, environEnd) : null,
       end: endEnd > environEnd ? slab.subarray(environEnd, endEnd) : null,
       rawHeaders: slab.toString('latin1', endEnd, headersEnd),
       wireHead: slab.toString('latin1', headersEnd, wireHeadEnd),
@@ -349,6 +376,15 @@ export class SealedExchange implements StoredExchange {
   /** A double of the packed header; `fallback` once evicted. */
   private double(at: At, fallback: number): number {
     return this.slab ? this.slab.readDoubleLE(this.start + at) : fallback;
+  }
+
+  /** The i-th packed string (see Slot.MethodLength); '' once evicted. */
+  private text(index: number): string {
+    const slab = this.slab;
+    if (!slab) return '';
+    let at = this.start + PACKED_HEADER_BYTES;
+    for (let i = 0; i < index; i++) at += slab.readInt32LE(this.start + (Slot.MethodLength + i) * 4);
+    return slab.toString('latin1', at, at + slab.readInt32LE(this.start + (Slot.MethodLength + index) * 4));
   }
 
   /** An Int32 of the packed header; `fallback` once evicted. */

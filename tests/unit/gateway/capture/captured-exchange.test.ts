@@ -48,8 +48,9 @@ describe('CapturedExchange', () => {
   it('counts its packed bytes plus a fixed overhead, no bodies twice', () => {
     const exchange = filled();
     const before = exchange.bytes();
-    // Sealed, it also holds its numbers: the packed header (96 bytes).
-    expect(exchange.seal(new PackArena()).bytes()).toBe(before + 96);
+    // Sealed, it also holds its numbers (a 144-byte header) and its strings.
+    const strings = 'POST' + '/form?x=1' + '1.1' + '127.0.0.1' + 'ok';
+    expect(exchange.seal(new PackArena()).bytes()).toBe(before + 144 + strings.length);
   });
 
   it('keeps every summary field and timing through sealing, and null pid and generation as null', () => {
@@ -82,6 +83,18 @@ describe('CapturedExchange', () => {
     const expected = exchanges.map((exchange) => exchange.record());
     const sealed = exchanges.map((exchange) => exchange.seal(arena));
     sealed.forEach((exchange, i) => expect(exchange.record()).toEqual(expected[i]));
+  });
+});
+
+describe('SealedExchange strings', () => {
+  it('keeps the request line and address as they came, latin-1 and IPv6 included', () => {
+    const exchange = new CapturedExchange(9, 'PROPFIND', '/caf\u00e9?q=\u00ff&x=%20', '1.0', '::ffff:127.0.0.1', 1_764_000_000_123, 16);
+    exchange.outcome = 'client-gone';
+    const sealed = exchange.seal(new PackArena());
+    expect(sealed.summary()).toEqual(exchange.summary());
+    expect([sealed.method, sealed.url, sealed.httpVersion, sealed.remoteAddress, sealed.outcome]).toEqual(['PROPFIND', '/caf\u00e9?q=\u00ff&x=%20', '1.0', '::ffff:127.0.0.1', 'client-gone']);
+    expect(sealed.startedAt).toBe(1_764_000_000_123);
+    expect(sealed.replayOf).toBeUndefined();
   });
 });
 
