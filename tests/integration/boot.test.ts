@@ -27,6 +27,7 @@ function project(broken = false): { dir: string; finishImport: () => void } {
     path.join(dir, 'app.py'),
     [
       'import os, time',
+      '# Polls the gate the test opens: the import lasts exactly as long as the test holds it.',
       `while not os.path.exists(${JSON.stringify(gate)}):`,
       '    time.sleep(0.01)',
       broken ? 'raise RuntimeError("the database is not there")' : '',

@@ -100,10 +100,6 @@ class Capture:
                 return
         findings.append({"code": code, "message": message})
 
-    def to_json_text(self):
-        """The capture alone as JSON text (a RequestCapture)."""
-        return self.end_payload("{").decode("utf-8").partition("\n")[2]
-
     def end_payload(self, head):
         """END's payload of a captured request: head (END's JSON text without its closing
         brace), the finding count, a newline, then the capture's JSON, which the master

@@ -43,7 +43,10 @@ _FLAG_BAD = bytes(0x41 if b in _VALUE_BYTES else 0x80 for b in range(256))
 _known_names = {}
 _known_status = {}
 
-_END_OK = b'{"outcome":"ok","bytesRead":%d,"bytesSent":%d,"short":%s}'
+# END of a request that went well, without its closing brace (a captured one adds the finding
+# count there), and whole. protocol.ts's decodeCleanEnd reads this text without JSON.parse.
+_END_OK_HEAD = '{"outcome":"ok","bytesRead":%d,"bytesSent":%d,"short":%s'
+_END_OK = (_END_OK_HEAD + "}").encode("ascii")
 
 
 class WSGIViolation(AssertionError):
@@ -394,10 +397,8 @@ class Exchange:
                 capture.chunk_sizes = sizes
             else:
                 capture.chunk_sizes.extend(sizes)
-            # _END_OK without its closing brace: end_payload adds the finding count.
-            end = capture.end_payload(f'{{"outcome":"ok","bytesRead":{self.input.bytes_read},'
-                                      f'"bytesSent":{self.bytes_sent},'
-                                      f'"short":{"true" if short else "false"}')
+            end = capture.end_payload(_END_OK_HEAD % (self.input.bytes_read, self.bytes_sent,
+                                                      "true" if short else "false"))
         parts.append(pack_header(len(end), END, rid))
         parts.append(end)
         self.channel.send_parts(parts, size)

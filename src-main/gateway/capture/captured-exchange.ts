@@ -137,19 +137,18 @@ export class CapturedExchange implements StoredExchange {
     const end = this.endPayload;
     const requestBody = this.requestBody;
     const responseBody = this.responseBody;
-    // Header strings are latin1 (one byte per character), as Node reads and writes them.
-    // Its strings too (latin1, as Node decodes the request line), so the stored object holds none.
-    const texts = [this.method, this.url, this.httpVersion, this.remoteAddress, this.outcome];
+    // Every string is latin1, one byte per character, as Node reads the request and writes the
+    // head. The request line's strings go in too, so the stored object holds none.
+    const textBytes = this.method.length + this.url.length + this.httpVersion.length + this.remoteAddress.length + this.outcome.length;
     const size =
-      PACKED_HEADER_BYTES + texts.reduce((sum, text) => sum + text.length, 0) +
+      PACKED_HEADER_BYTES + textBytes +
       (environ?.length ?? 0) + (end?.length ?? 0) + this.rawHeaders.length + this.wireHead.length + (requestBody?.keptBytes ?? 0) + (responseBody?.keptBytes ?? 0);
     const packed = arena.alloc(size);
-    let at = PACKED_HEADER_BYTES;
-    for (let i = 0; i < texts.length; i++) {
-      const written = packed.write(texts[i], at, 'latin1');
-      packed.writeInt32LE(written, (Slot.MethodLength + i) * 4);
-      at += written;
-    }
+    let at = packText(packed, PACKED_HEADER_BYTES, 0, this.method);
+    at = packText(packed, at, 1, this.url);
+    at = packText(packed, at, 2, this.httpVersion);
+    at = packText(packed, at, 3, this.remoteAddress);
+    at = packText(packed, at, 4, this.outcome);
     const environStart = at;
     if (environ) at += environ.copy(packed, at);
     const environEnd = at;
@@ -212,9 +211,8 @@ export class CapturedExchange implements StoredExchange {
 /**
  * A sealed exchange's numbers, at the start of its slice: Int32 slots for the small ones
  * (times in us, which wrap below 2^30, -1 = not reached; pid and generation -1 = none; string
- * lengths), then
- * doubles at byte offsets for what can pass 2 GiB (the part ends, offsets into the slice, and
- * the sizes: --capture-body-limit has no upper bound).
+ * lengths), then doubles at byte offsets for the start time and for what can pass 2 GiB (the
+ * part ends, offsets into the slice, and the sizes: --capture-body-limit has no upper bound).
  */
 const enum Slot {
   DispatchedUs,
@@ -391,6 +389,13 @@ export class SealedExchange implements StoredExchange {
   private int(slot: Slot, fallback: number): number {
     return this.slab ? this.slab.readInt32LE(this.start + slot * 4) : fallback;
   }
+}
+
+/** Writes the index-th string of a sealed exchange at `at` and its length in its slot; returns the offset after it. */
+function packText(packed: Buffer, at: number, index: number, text: string): number {
+  const written = packed.write(text, at, 'latin1');
+  packed.writeInt32LE(written, (Slot.MethodLength + index) * 4);
+  return at + written;
 }
 
 function extrasBytes(extras: Extras): number {
