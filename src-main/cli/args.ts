@@ -23,6 +23,8 @@ export interface ServeConfig {
   limitRequestFieldSize: number;
   limitRequestBody: number;
   capture: boolean;
+  /** Poll instead of sleeping while cores are spare (lower latency, a little CPU): ArbiterOptions.busyPoll. */
+  busyPoll: boolean;
   /** The capture ring's bounds and the bytes of each body kept. */
   captureMaxExchanges: number;
   captureMaxBytes: number;
@@ -69,6 +71,7 @@ Options:
   --capture-max-bytes N      bytes kept for them (default 268435456 = 256 MiB)
   --capture-body-limit N     bytes of each request/response body kept (default 1048576)
   --no-access-log            do not print the access log
+  --no-busy-poll             never poll while waiting (saves a little CPU, slower answers at low load)
   --ui                       serve the inspector UI in the browser and print its URL
   --record FILE.har          write every captured exchange to FILE.har on shutdown
   --reload                   restart workers when project files change (*.py, templates, config)
@@ -111,6 +114,7 @@ export function parseServeArgs(argv: string[], cwd = process.cwd()): ParseResult
         'capture-max-bytes': { type: 'string' },
         'capture-body-limit': { type: 'string' },
         'no-access-log': { type: 'boolean' },
+        'no-busy-poll': { type: 'boolean' },
         ui: { type: 'boolean' },
         record: { type: 'string' },
         reload: { type: 'boolean' },
@@ -155,6 +159,7 @@ export function parseServeArgs(argv: string[], cwd = process.cwd()): ParseResult
       captureMaxBytes: count('--capture-max-bytes', values['capture-max-bytes'], 256 * 1024 * 1024, 1),
       captureBodyLimit: count('--capture-body-limit', values['capture-body-limit'], 1024 * 1024),
       accessLog: !values['no-access-log'],
+      busyPoll: !values['no-busy-poll'],
       ui: values.ui ?? false,
       record: values.record,
       reload: values.reload ?? false,

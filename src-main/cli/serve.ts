@@ -35,6 +35,7 @@ export function prepare(config: ServeConfig, log: Logger): { gateway: Gateway; a
     maxRequestsJitter: config.maxRequestsJitter,
     backlog: config.backlog,
     capture: config.capture,
+    busyPoll: config.busyPoll,
     reloadErrors: config.reloadErrors,
     limits: {
       requestLine: config.limitRequestLine,

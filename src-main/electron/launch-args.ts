@@ -36,7 +36,7 @@ const VALUE_OPTIONS = new Set([
   '--reload-exclude',
   '--reload-errors',
 ]);
-const FLAG_OPTIONS = new Set(['--no-capture', '--no-access-log', '--reload']);
+const FLAG_OPTIONS = new Set(['--no-capture', '--no-access-log', '--no-busy-poll', '--reload']);
 
 export interface LaunchArgs {
   /** Absolute project folder, or null when none was given. */

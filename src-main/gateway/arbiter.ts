@@ -12,6 +12,8 @@ import { ExitCode, type BootFailure, type ReadyInfo } from './protocol';
 import { WorkerProcess, type WorkerExit, type WorkerHandle, type WorkerSpawnOptions } from './worker-process';
 import { StandbyPool } from './standby-pool';
 import type { Relay } from './relay';
+import { pollWhile } from './busy-poll';
+import { availableParallelism } from 'node:os';
 
 export type WorkerState = 'booting' | 'idle' | 'busy' | 'stopping' | 'dead';
 
@@ -51,6 +53,12 @@ export interface ArbiterOptions {
   maxRequestsJitter: number;
   /** Requests that may wait for a worker before new ones get 503. */
   backlog: number;
+  /**
+   * Spend spare cores on latency (default on): while fewer workers are busy than there are cores,
+   * the master polls for a worker's answer and an idle worker polls for its next request, for
+   * well under a millisecond each, instead of sleeping (busy-poll.ts).
+   */
+  busyPoll?: boolean;
 }
 
 export interface ArbiterEvents {
@@ -91,6 +99,8 @@ const TICK_MS = 100;
  * another worker may free up first (head-of-line blocking).
  */
 const PIPELINE_DEPTH = 1;
+/** Longest the master polls for one request's answer before it sleeps like any idle loop. */
+const POLL_FOR_ANSWER_MS = 1;
 const BACKOFF_MIN_MS = 100;
 const BACKOFF_MAX_MS = 10_000;
 /**
@@ -105,6 +115,11 @@ export class Arbiter extends EventEmitter<ArbiterEvents> {
   private readonly workersByPid = new Map<number, Worker>();
   private readonly idle: Worker[] = [];
   private readonly queue: Relay[] = [];
+  /** Workers with a request in progress (a worker's `relay` is set). */
+  private running = 0;
+  /** Cores the machine offers: busy-polling runs only while a busy worker leaves one spare. */
+  private readonly cores = availableParallelism();
+  private readonly spareCore = () => this.running > 0 && this.running < this.cores;
   private nextWorkerId = 1;
   private target: number;
   /** The generation that new requests go to. */
@@ -293,7 +308,7 @@ export class Arbiter extends EventEmitter<ArbiterEvents> {
       const started = worker.info.state === 'busy' || worker.info.state === 'stopping' ? worker.relay?.startedAt : undefined;
       if (started === undefined || now - started < timeoutMs || worker.relay === null) continue;
       const relay = worker.relay;
-      worker.relay = null;
+      this.setRelay(worker, null);
       void this.murder(worker, relay);
     }
   }
@@ -424,7 +439,7 @@ export class Arbiter extends EventEmitter<ArbiterEvents> {
     if (this.workersByPid.get(worker.info.pid) === worker) this.workersByPid.delete(worker.info.pid);
     removeFrom(this.idle, worker);
     worker.relay?.lost(reason === 'timeout' ? 'timeout' : 'crash', { exit: status });
-    worker.relay = null;
+    this.setRelay(worker, null);
     // The worker never started these (it runs one request at a time): safe to send elsewhere.
     if (worker.pipeline.length) this.requeue(worker.pipeline.splice(0));
     this.emit('worker-exited', { ...worker.info }, exit);
@@ -475,12 +490,16 @@ export class Arbiter extends EventEmitter<ArbiterEvents> {
 
   private assign(worker: Worker, relay: Relay): void {
     this.activate(worker, relay);
-    relay.assign(worker.process);
+    // With a core to spare and nothing queued, this worker will likely wait for the next
+    // request once it answers: it lingers (polls) for it instead of sleeping.
+    const poll = this.options.busyPoll !== false && this.spareCore();
+    relay.assign(worker.process, poll && this.queue.length === 0);
+    if (poll) pollWhile(this.spareCore, POLL_FOR_ANSWER_MS);
   }
 
   /** Makes `relay` the request the worker is running (it was just sent, or prefetched earlier). */
   private activate(worker: Worker, relay: Relay): void {
-    worker.relay = relay;
+    this.setRelay(worker, relay);
     relay.start();
     worker.info.requestId = relay.id;
     worker.info.requestStartedAt = Date.now();
@@ -494,7 +513,7 @@ export class Arbiter extends EventEmitter<ArbiterEvents> {
       removeFrom(this.queue, relay);
       return;
     }
-    worker.relay = null;
+    this.setRelay(worker, null);
     worker.info.served += 1;
     worker.info.requestId = null;
     worker.info.requestStartedAt = null;
@@ -565,6 +584,11 @@ export class Arbiter extends EventEmitter<ArbiterEvents> {
     worker.info.lastExit = { code: null, signal: null, reason };
     this.setState(worker, 'stopping');
     void worker.process.stop(this.options.gracefulTimeout * 1000);
+  }
+
+  private setRelay(worker: Worker, relay: Relay | null): void {
+    this.running += (relay ? 1 : 0) - (worker.relay ? 1 : 0);
+    worker.relay = relay;
   }
 
   private setState(worker: Worker, state: WorkerState): void {

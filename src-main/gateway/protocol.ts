@@ -109,6 +109,11 @@ export const RequestFlags = {
   EXPECT_CONTINUE: 2,
   /** Collect a RequestCapture and send it after END's JSON (see WorkerFrame.END). */
   CAPTURE: 4,
+  /**
+   * After answering, poll the channel for a while before blocking on it: the master has a core to
+   * spare and expects the next request soon (busy-poll.ts says why a wake-up costs so much).
+   */
+  LINGER: 8,
 } as const;
 
 /** Worker exit codes with a meaning of their own (named after gunicorn's). */

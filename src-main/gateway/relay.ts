@@ -124,12 +124,15 @@ export class Relay {
     return !this.hasBody || this.bodyEnded;
   }
 
-  /** Writes the request to a worker's channel: REQUEST, then the body as it arrives (unless 100-continue). */
-  assign(worker: WorkerHandle): void {
+  /**
+   * Writes the request to a worker's channel: REQUEST, then the body as it arrives (unless
+   * 100-continue). `linger`: the worker polls for its next request after answering this one.
+   */
+  assign(worker: WorkerHandle, linger = false): void {
     this.worker = worker;
     this.dispatchedAt = performance.now();
     this.observer?.dispatched?.(this, worker);
-    this.requestPayload = encodeRequest(this.flags, this.environ);
+    this.requestPayload = encodeRequest(linger ? this.flags | RequestFlags.LINGER : this.flags, this.environ);
     worker.send(MasterFrame.REQUEST, this.id, this.requestPayload);
     if (this.hasBody && !(this.flags & RequestFlags.EXPECT_CONTINUE)) this.pumpBody();
   }

@@ -11,7 +11,9 @@ answering a request: frames must never interleave on the stream.
 """
 
 import _thread  # threading's Lock, without importing threading (the worker starts no thread)
+import os
 import socket
+import time
 from collections import deque
 
 from .protocol import (
@@ -32,7 +34,14 @@ SEND_BUFFER = 1024 * 1024
 #: Parts per sendmsg, under every system's IOV_MAX (1024 on Linux, 1024 on macOS).
 _IOV_BATCH = 512
 
+#: How long an idle worker polls for its next request when the master asked it to (LINGER):
+#: longer than the master and a client take to turn a response into the next request (about
+#: 0.1 ms on the bench VM), short enough that polling in vain costs little.
+LINGER_SECONDS = 250e-6
+
 _MSG_DONTWAIT = getattr(socket, "MSG_DONTWAIT", 0x40)
+_monotonic = time.monotonic
+_sched_yield = getattr(os, "sched_yield", lambda: None)  # not on macOS or Windows
 
 _GONE_BYTE = bytes((BODY_CLIENT_GONE,))
 
@@ -117,11 +126,12 @@ class Channel:
                 frames.append((ftype, rid, payload))
         del buf[:pos]
 
-    def next_request(self):
+    def next_request(self, linger=False):
         """Block until the next REQUEST: (request id, flags, environ text) or None to exit.
 
         Hot path: when the buffer is empty and one recv returns exactly one REQUEST frame
         (the normal case for sequential requests), decode straight from the recv buffer.
+        linger: poll for up to LINGER_SECONDS before blocking (the LINGER request flag).
         """
         frames = self.frames
         while True:
@@ -140,10 +150,12 @@ class Channel:
             if self.shutdown or self.eof:
                 self.idle = False
                 return None
-            try:
-                n = self._recv_into(self._view, RECV_SIZE)
-            except OSError:
-                n = 0
+            n = self._linger() if linger else -1
+            if n < 0:
+                try:
+                    n = self._recv_into(self._view, RECV_SIZE)
+                except OSError:
+                    n = 0
             self.idle = False
             if n == 0:
                 self.eof = True
@@ -155,6 +167,28 @@ class Channel:
                     text = str(self._view[HEADER_SIZE + 1:n], "latin-1")
                     return rid, self._chunk[HEADER_SIZE], text
             self._ingest(n)
+
+    def _linger(self):
+        """Poll the channel for up to LINGER_SECONDS: bytes received, 0 at EOF, -1 if none came.
+
+        A request that arrives while the worker polls needs no wake-up: on a VM that spares the
+        master an inter-processor interrupt and the worker a trip through the scheduler (see
+        src-main/gateway/busy-poll.ts). sched_yield between polls hands the core to anything
+        else that wants it, so the poll only uses time nobody needs.
+        """
+        deadline = _monotonic() + LINGER_SECONDS
+        recv_into = self._recv_into
+        view = self._view
+        while True:
+            try:
+                return recv_into(view, RECV_SIZE, _MSG_DONTWAIT)
+            except BlockingIOError:
+                pass
+            except OSError:
+                return 0
+            if _monotonic() >= deadline:
+                return -1
+            _sched_yield()
 
     def next_body(self, rid):
         """Next BODY payload of request rid, BODY_DONE at its end, CLIENT_GONE if cut short."""

@@ -7,7 +7,7 @@ on EOF (the master is gone).
 
 from .capture import Capture
 from .environ import WSGI_VERSION, make_static_keys
-from .protocol import CAPTURE, EXPECT_CONTINUE, HAS_BODY
+from .protocol import CAPTURE, EXPECT_CONTINUE, HAS_BODY, LINGER
 from .response import Exchange
 from .wsgi_input import EMPTY_INPUT, RequestInput
 
@@ -15,11 +15,13 @@ from .wsgi_input import EMPTY_INPUT, RequestInput
 def serve(channel, app, console):
     static_keys = make_static_keys(console.wsgi_errors)
     next_request = channel.next_request
+    linger = False
     while True:
-        request = next_request()
+        request = next_request(linger)
         if request is None:
             return
         rid, flags, text = request
+        linger = flags & LINGER
         if flags & HAS_BODY:
             wsgi_input = RequestInput(channel, rid, flags & EXPECT_CONTINUE)
         else:

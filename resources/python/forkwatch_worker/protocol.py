@@ -49,6 +49,7 @@ HELLO = 0x8C  # request id = fork id; payload JSON {"pid", "token"}
 HAS_BODY = 1
 EXPECT_CONTINUE = 2
 CAPTURE = 4
+LINGER = 8  # poll for the next request a while after answering (the master has a core to spare)
 
 # BODY_END payload byte.
 BODY_COMPLETE = 0
