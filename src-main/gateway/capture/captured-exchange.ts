@@ -7,17 +7,17 @@
  * headers, parsed JSON), made the garbage collector the gateway's main cost. While it runs, an
  * exchange is a CapturedExchange the recorder fills in; once complete it is sealed into a
  * SealedExchange: every byte-heavy part, and every number, copied into one slice of a shared
- * slab (see PackArena). What stays on the heap is one small object per exchange, and small is
- * what matters: each stored exchange is new when it is stored, so the young-generation
- * collector copies it (twice) before it settles, and those copies were most of a collection's
- * pause under load (1.3-1.6 ms per scavenge at c=1, against 0.55 ms with nothing stored).
+ * slab (see PackArena). The ring store then keeps just its id, slab and bounds in columns
+ * (ring-store.ts), so nothing per exchange stays on the heap: each stored exchange is new when
+ * it is stored, and the young-generation collector copies whatever of it survives. Those copies
+ * were most of a collection's pause under load: 1.3-1.6 ms per scavenge at c=1 with a record
+ * tree per exchange, 0.7 ms with one small object, 0.3 ms with columns (as with capture off).
  */
 import type { BodyCapture, ExchangeOutcome, ExchangeRecord, ExchangeSummary, ExchangeTimings, LogLine } from '../../contract';
 import { REPLAY_HEADER } from '../gateway';
 import { decodeEnd, decodeEndCapture } from '../protocol';
 import type { PackArena } from './pack-arena';
-import type { StoredExchange } from './store';
-import { summarize } from './ring-store';
+import { summarize, type StoredExchange } from './store';
 import { BodyBuffer, parseWireHead } from './wire';
 
 /**
@@ -242,16 +242,22 @@ const enum At {
 /** The strings (method, url, httpVersion, remoteAddress, outcome) follow, then the parts. */
 const PACKED_HEADER_BYTES = 144;
 
-/** A complete exchange: one small object, everything else in its slice of a slab. */
+/**
+ * A complete exchange: one small object, everything else in its slice of a slab. The ring store
+ * keeps one without extras as columns (its id, slab and bounds) rather than as this object, and
+ * opens a new one over the same slice for each read (see ring-store.ts): so its fields are
+ * public, for the store to read, and its record is built on each call, never cached (a cached
+ * record would pin megabytes of base64 bodies per exchange ever read).
+ */
 export class SealedExchange implements StoredExchange {
   readonly id: number;
   /** The slab its bytes lie in (shared with other exchanges), and where: [start, end). */
-  private slab: Buffer | null;
-  private readonly start: number;
-  private readonly end: number;
-  private arena: PackArena | null;
-  private readonly extras: Extras | null;
-  private built: ExchangeRecord | null = null;
+  slab: Buffer | null;
+  readonly start: number;
+  readonly end: number;
+  arena: PackArena | null;
+  /** Logs, a worker's exit, a stack dump: rare, and kept as objects (no columns for them). */
+  readonly extras: Extras | null;
 
   constructor(id: number, slab: Buffer, start: number, size: number, arena: PackArena, extras: Extras | null) {
     this.id = id;
@@ -337,7 +343,7 @@ export class SealedExchange implements StoredExchange {
   /** Gives its packed bytes back to the arena (the store evicted it); its record is gone with them. */
   evicted(): void {
     if (this.slab) this.arena?.release(this.slab);
-    this.slab = this.arena = this.built = null;
+    this.slab = this.arena = null;
   }
 
   bytes(): number {
@@ -349,7 +355,6 @@ export class SealedExchange implements StoredExchange {
   }
 
   record(): ExchangeRecord {
-    if (this.built) return this.built;
     const slab = this.slab;
     if (!slab) return buildRecord(this, { environ: null, end: null, rawHeaders: '', wireHead: '', requestBody: noBody(), responseBody: noBody() });
     // Part ends are offsets into the slice; the slab is read at start + offset.
@@ -360,7 +365,7 @@ export class SealedExchange implements StoredExchange {
     const headersEnd = at(At.HeadersEnd);
     const wireHeadEnd = at(At.WireHeadEnd);
     const requestBodyEnd = at(At.RequestBodyEnd);
-    this.built = buildRecord(this, {
+    return buildRecord(this, {
       environ: environEnd > environStart ? slab.subarray(environStart, environEnd) : null,
       end: endEnd > environEnd ? slab.subarray(environEnd, endEnd) : null,
       rawHeaders: slab.toString('latin1', endEnd, headersEnd),
@@ -368,7 +373,6 @@ export class SealedExchange implements StoredExchange {
       requestBody: packedBody(slab, wireHeadEnd, requestBodyEnd, this.double(At.RequestBodySize, 0)),
       responseBody: packedBody(slab, requestBodyEnd, this.end, this.double(At.ResponseBodySize, 0)),
     });
-    return this.built;
   }
 
   /** A double of the packed header; `fallback` once evicted. */

@@ -49,3 +49,21 @@ export interface ExchangeStore {
   /** Listeners (the host's event batching). */
   listen(events: Partial<StoreEvents>): () => void;
 }
+
+export function summarize(record: ExchangeSummary): ExchangeSummary {
+  const summary: ExchangeSummary = {
+    id: record.id,
+    method: record.method,
+    url: record.url,
+    status: record.status,
+    outcome: record.outcome,
+    startedAt: record.startedAt,
+    durationMs: record.durationMs,
+    responseSize: record.responseSize,
+    workerPid: record.workerPid,
+    generation: record.generation,
+    findingCount: record.findingCount,
+  };
+  if (record.replayOf !== undefined) summary.replayOf = record.replayOf;
+  return summary;
+}
