@@ -100,7 +100,7 @@ const TICK_MS = 100;
  */
 const PIPELINE_DEPTH = 1;
 /** Longest the master polls for one request's answer before it sleeps like any idle loop. */
-const POLL_FOR_ANSWER_MS = 1;
+const POLL_FOR_ANSWER_MS = Number(process.env.FW_POLL_MS ?? 1);
 const BACKOFF_MIN_MS = 100;
 const BACKOFF_MAX_MS = 10_000;
 /**

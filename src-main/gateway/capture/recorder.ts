@@ -11,6 +11,7 @@ import type { Relay, RelayObserver, RelaySummary } from '../relay';
 import type { Capture, CaptureOptions } from './index';
 import { createRingStore } from './ring-store';
 import { PackArena } from './pack-arena';
+import { IdIndex } from './id-index';
 
 const DEFAULT_BODY_LIMIT = 1024 * 1024;
 
@@ -18,7 +19,10 @@ export function createCapture(gateway: Gateway, options: CaptureOptions = {}): C
   const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
   const store = createRingStore(options.storeLimits);
   const arena = new PackArena();
-  const byRequestId = new Map<number, number>();
+  // Request id -> exchange id of the requests in flight. Not a Map: a long-lived Map that takes
+  // a set and a delete per request rebuilds its table in the old generation every few requests
+  // (see IdIndex), which made the old generation grow by megabytes a second.
+  const byRequestId = new IdIndex();
   const replayWaiters = new Map<string, (id: number) => void>();
   let nextId = 1;
   let mode: CaptureMode = options.mode ?? 'on';

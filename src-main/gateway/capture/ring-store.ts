@@ -11,6 +11,7 @@
  */
 import type { ExchangeRecord, ExchangeSummary } from '../../contract';
 import { SealedExchange } from './captured-exchange';
+import { IdIndex } from './id-index';
 import type { PackArena } from './pack-arena';
 import { DEFAULT_STORE_LIMITS, type ExchangeStore, type StoreEvents, type StoreLimits, type StoredExchange } from './store';
 
@@ -32,8 +33,8 @@ export function createRingStore(limits: Partial<StoreLimits> = {}): ExchangeStor
   /** Sequence numbers of the oldest entry and of the next one. */
   let head = 0;
   let tail = 0;
-  /** id -> sequence number (numbers only: no object per entry). */
-  const seqById = new Map<number, number>();
+  /** id -> sequence number. */
+  const seqById = new IdIndex(capacity);
   /** The arena the columns' slices come from (every sealed exchange of a recorder shares one). */
   let arena: PackArena | null = null;
   const listeners = new Set<Partial<StoreEvents>>();
