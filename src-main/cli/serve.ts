@@ -8,6 +8,7 @@ import type { ServeConfig } from './args';
 import type { Logger } from './log';
 import { describeChanges } from '../gateway/reload/describe';
 import { ZygoteSupervisor } from '../gateway/zygote';
+import { tuneGarbageCollector } from '../gateway/gc-tuning';
 
 export const VERSION = '0.1.0';
 
@@ -17,6 +18,7 @@ export function prepare(config: ServeConfig, log: Logger): { gateway: Gateway; a
   const python = resolvePython(config.projectDir, config.python);
   log.info(`Starting forkwatch ${VERSION}`);
   log.info(`Serving ${app} from ${config.projectDir} with ${python}`);
+  tuneGarbageCollector();
 
   const zygotes = config.preload ? preloader({ python, app, projectDir: config.projectDir }, config.standby, log) : null;
   const gateway = createGateway({
