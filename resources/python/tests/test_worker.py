@@ -694,6 +694,40 @@ class GatheredSendTests(unittest.TestCase):
         self.assertEqual(len(calls), -(-len(expected) // 5))
 
 
+class LingerTests(unittest.TestCase):
+    """Channel.next_request(linger=True): poll for the next request a while, then block."""
+
+    def setUp(self):
+        import socket
+        from forkwatch_worker.channel import Channel
+        self.master, theirs = socket.socketpair()
+        self.channel = Channel(theirs)
+        self.addCleanup(self.master.close)
+        self.addCleanup(theirs.close)
+
+    def request_frame(self, rid):
+        return harness.frame(harness.REQUEST, rid, harness.request_payload(0, harness.BASE_ENVIRON))
+
+    def test_a_request_already_there_is_taken_at_once(self):
+        self.master.sendall(self.request_frame(7))
+        rid, flags, text = self.channel.next_request(linger=True)
+        self.assertEqual((rid, flags), (7, 0))
+        self.assertIn("REQUEST_METHOD\0GET", text)
+
+    def test_gives_up_on_an_empty_channel_and_reads_on(self):
+        started = time.monotonic()
+        self.assertEqual(self.channel._linger(), -1)  # nothing came: the caller blocks instead
+        from forkwatch_worker.channel import LINGER_SECONDS
+        self.assertGreaterEqual(time.monotonic() - started, LINGER_SECONDS)
+        self.master.sendall(self.request_frame(8))
+        self.assertEqual(self.channel.next_request(linger=True)[0], 8)
+
+    def test_eof_while_lingering_ends_the_loop(self):
+        self.master.shutdown(__import__("socket").SHUT_WR)
+        self.assertEqual(self.channel._linger(), 0)
+        self.assertIsNone(self.channel.next_request(linger=True))
+
+
 class ValidatorTests(unittest.TestCase):
     APP = '''
     import sys, warnings
@@ -927,6 +961,17 @@ class LifecycleTests(unittest.TestCase):
         with Worker({"app.py": HELLO}) as w:
             w.ready()
             w.request()
+            w.kill(signal.SIGTERM)
+            self.assertEqual(w.wait(), 0)
+
+    def test_serves_in_sequence_and_exits_on_sigterm_after_lingering(self):
+        # LINGER asks the worker to poll for its next request after answering: requests that
+        # come during the poll and after it are served alike, and SIGTERM while it polls or
+        # blocks is the idle case (exit 0 at once).
+        with Worker({"app.py": HELLO}) as w:
+            w.ready()
+            for _ in range(50):
+                self.assertEqual(w.request(flags=harness.LINGER).body, b"Hello, World!")
             w.kill(signal.SIGTERM)
             self.assertEqual(w.wait(), 0)
 

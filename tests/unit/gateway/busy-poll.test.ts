@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { performance } from 'node:perf_hooks';
+import { isPolling, pollWhile } from '../../../src-main/gateway/busy-poll';
+
+/** Resolves once `done()` holds, checking on timers (which run while the loop polls too). */
+function until(done: () => boolean): Promise<void> {
+  return new Promise((resolve) => {
+    const check = () => (done() ? resolve() : setTimeout(check, 1));
+    check();
+  });
+}
+
+describe('pollWhile', () => {
+  it('keeps the loop turning (immediates and timers run) until its deadline, then lets it sleep', async () => {
+    const started = performance.now();
+    let turns = 0;
+    pollWhile(() => {
+      turns++;
+      return true;
+    }, 30);
+    expect(isPolling()).toBe(true);
+    await until(() => !isPolling());
+    expect(performance.now() - started).toBeGreaterThanOrEqual(30);
+    // One check per turn of the loop: a polling loop turns many times a millisecond.
+    expect(turns).toBeGreaterThan(30);
+  });
+
+  it('stops on the first turn its condition is false, well before the deadline', async () => {
+    let busy = true;
+    const started = performance.now();
+    pollWhile(() => busy, 10_000);
+    setTimeout(() => (busy = false), 5);
+    await until(() => !isPolling());
+    expect(performance.now() - started).toBeLessThan(5_000);
+  });
+
+  it('a new call takes over the condition and deadline of one already polling', async () => {
+    pollWhile(() => true, 10_000);
+    let second = 0;
+    pollWhile(() => ++second < 3, 10_000);
+    await until(() => !isPolling());
+    expect(second).toBe(3);
+  });
+});
