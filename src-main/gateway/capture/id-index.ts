@@ -13,6 +13,8 @@ export class IdIndex {
   private keys: Float64Array;
   private values: Float64Array;
   private mask: number;
+  /** 32 - log2(capacity): a hash's top bits pick the slot. */
+  private shift: number;
   private count = 0;
 
   constructor(minCapacity = 16) {
@@ -21,6 +23,7 @@ export class IdIndex {
     this.keys = new Float64Array(capacity);
     this.values = new Float64Array(capacity);
     this.mask = capacity - 1;
+    this.shift = 32 - Math.log2(capacity);
   }
 
   get size(): number {
@@ -46,7 +49,7 @@ export class IdIndex {
     this.keys[slot] = key;
     this.values[slot] = value;
     this.count++;
-    // Half full at most: probe runs stay short (ids are mostly sequential, so most take one step).
+    // Half full at most: with scattered homes, runs stay a few slots long.
     if (this.count * 2 > this.keys.length) this.resize(this.keys.length * 2);
   }
 
@@ -71,14 +74,29 @@ export class IdIndex {
     this.keys[hole] = 0;
   }
 
+  /** The longest run of occupied slots, which a delete may walk (for tests). */
+  longestRun(): number {
+    let longest = 0;
+    let run = 0;
+    // Twice round, so a run that wraps past the end is counted whole.
+    for (let i = 0; i < this.keys.length * 2; i++) {
+      run = this.keys[i & this.mask] === 0 ? 0 : run + 1;
+      longest = Math.max(longest, Math.min(run, this.keys.length));
+    }
+    return longest;
+  }
+
   clear(): void {
     this.keys.fill(0);
     this.count = 0;
   }
 
   private home(id: number): number {
-    // Ids are handed out in sequence: their low bits spread them over the table as well as any hash.
-    return id & this.mask;
+    // Fibonacci hashing, not the id's low bits: ids come in sequence, and as their own slots
+    // they would form one run as long as the table is full, which every delete walks to its end
+    // (5,000 steps per request at c=32 with the default ring). Scattered, runs stay short.
+    const high = (id / 4294967296) >>> 0;
+    return Math.imul((id >>> 0) ^ Math.imul(high, 0x85ebca6b), 0x9e3779b1) >>> this.shift;
   }
 
   private find(id: number): number {
@@ -98,6 +116,7 @@ export class IdIndex {
     this.keys = new Float64Array(capacity);
     this.values = new Float64Array(capacity);
     this.mask = capacity - 1;
+    this.shift = 32 - Math.log2(capacity);
     this.count = 0;
     for (let slot = 0; slot < keys.length; slot++) if (keys[slot] !== 0) this.set(keys[slot] - 1, values[slot]);
   }

@@ -43,6 +43,18 @@ describe('IdIndex', () => {
     expect(index.get(-1)).toBeUndefined();
   });
 
+  it('keeps runs short for ids in sequence, as the ring feeds it (a delete walks its run)', () => {
+    const index = new IdIndex(16);
+    for (let id = 1; id <= 5000; id++) index.set(id, id);
+    for (let id = 5001; id <= 20_000; id++) {
+      index.set(id, id);
+      index.delete(id - 5000);
+    }
+    expect(index.size).toBe(5000);
+    // Homes at the ids' low bits made one run of all 5,000.
+    expect(index.longestRun()).toBeLessThan(64);
+  });
+
   it('takes id 0 and ids past 2^32, and clear empties it', () => {
     const index = new IdIndex();
     index.set(0, 7);
