@@ -8,7 +8,7 @@
  * standby interpreter when one is parked (standby-pool.ts), else a fresh spawn.
  */
 import { EventEmitter } from 'node:events';
-import { ExitCode, type BootFailure, type ReadyInfo } from './protocol';
+import { ExitCode, LINGER_MS, type BootFailure, type ReadyInfo } from './protocol';
 import { WorkerProcess, type WorkerExit, type WorkerHandle, type WorkerSpawnOptions } from './worker-process';
 import { StandbyPool } from './standby-pool';
 import type { Relay } from './relay';
@@ -90,6 +90,10 @@ interface Worker {
   pipeline: Relay[];
   maxRequests: number;
   retireWhenIdle: boolean;
+  /** Its current request went with LINGER: once it answers, it polls for the next one. */
+  lingering: boolean;
+  /** performance.now() until which it is still polling after its last answer (0: asleep). */
+  awakeUntil: number;
 }
 
 const TICK_MS = 100;
@@ -377,6 +381,8 @@ export class Arbiter extends EventEmitter<ArbiterEvents> {
       pipeline: [],
       maxRequests: this.options.maxRequests ? this.options.maxRequests + jitter : 0,
       retireWhenIdle: false,
+      lingering: false,
+      awakeUntil: 0,
     };
     this.workers.set(worker.info.id, worker);
     if (process.pid !== 0) this.workersByPid.set(worker.info.pid, worker);
@@ -498,9 +504,16 @@ export class Arbiter extends EventEmitter<ArbiterEvents> {
     this.activate(worker, relay);
     // With a core to spare and nothing queued, this worker will likely wait for the next
     // request once it answers: it lingers (polls) for it instead of sleeping.
-    const poll = this.options.busyPoll !== false && this.spareCore();
-    relay.assign(worker.process, poll && this.queue.length === 0);
-    if (poll) pollWhile(this.spareCore, POLL_FOR_ANSWER_MS);
+    const spare = this.options.busyPoll !== false && this.spareCore();
+    const awake = worker.awakeUntil > performance.now();
+    worker.lingering = spare && this.queue.length === 0;
+    relay.assign(worker.process, worker.lingering);
+    // Poll for the answer only when the worker is awake, still polling after its last answer.
+    // A write that wakes a sleeping worker carries the kernel's "sync" hint, which places the
+    // worker on the writer's core on the bet that the writer is about to sleep; a polling
+    // master then keeps it from running until the poll ends (at c=1, 1-2% of requests took the
+    // whole poll longer). Left to sleep, the master lets it run on that core at once.
+    if (spare && awake) pollWhile(this.spareCore, POLL_FOR_ANSWER_MS);
   }
 
   /** Makes `relay` the request the worker is running (it was just sent, or prefetched earlier). */
@@ -520,6 +533,9 @@ export class Arbiter extends EventEmitter<ArbiterEvents> {
       return;
     }
     this.setRelay(worker, null);
+    // Margin below LINGER_MS: the worker started polling when it sent END, before we read it.
+    worker.awakeUntil = worker.lingering ? performance.now() + LINGER_MS * 0.8 : 0;
+    worker.lingering = false;
     worker.info.served += 1;
     worker.info.requestId = null;
     worker.info.requestStartedAt = null;

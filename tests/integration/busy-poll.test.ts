@@ -7,7 +7,14 @@ import { afterAll, describe, expect, it } from 'vitest';
 import http from 'node:http';
 import { availableParallelism } from 'node:os';
 import type { Gateway } from '../../src-main/gateway/gateway';
-import { RequestFlags } from '../../src-main/gateway/protocol';
+import { LINGER_MS, RequestFlags } from '../../src-main/gateway/protocol';
+import { isPolling } from '../../src-main/gateway/busy-poll';
+import { performance } from 'node:perf_hooks';
+import { execFile, spawnSync } from 'node:child_process';
+import { promisify } from 'node:util';
+
+/** wrk (Debian's package, which .ci/run installs): a client fast enough to come back at once. */
+const hasWrk = spawnSync('wrk', ['--version']).error === undefined;
 import { startGateway, stopAll } from './support/servers';
 
 afterAll(stopAll);
@@ -43,6 +50,34 @@ describe('busy-polling', () => {
     agent.destroy();
     expect(flags.size).toBe(20);
     expect([...flags.values()].every(lingers)).toBe(true);
+  });
+
+  it.skipIf(availableParallelism() < 2)('polls for an answer only from a worker still awake (lingering), never one it has to wake', async () => {
+    const gateway = await startGateway('hello');
+    const polled: boolean[] = [];
+    // dispatched() runs inside the dispatch; a microtask runs right after it, poll decided.
+    gateway.observer = { dispatched: () => queueMicrotask(() => polled.push(isPolling())) };
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    let answeredAt = 0;
+    for (let i = 0; i < 10; i++) {
+      // Past the linger window: the worker is asleep, and a write wakes it onto our core.
+      await new Promise<void>((resolve) => {
+        const check = () => (performance.now() - answeredAt > LINGER_MS * 4 ? resolve() : setTimeout(check, 1));
+        check();
+      });
+      await get(`${gateway.url}/asleep${i}`, agent);
+      answeredAt = performance.now();
+    }
+    expect(polled).toEqual(Array(10).fill(false));
+    agent.destroy();
+    if (!hasWrk) return;
+    // Back to back from a fast client (this process is too slow to come back within the
+    // window), the next request mostly finds the worker still polling: the master polls too.
+    polled.length = 0;
+    // Asynchronously: the gateway runs in this process.
+    await promisify(execFile)('wrk', ['-t1', '-c1', '-d1s', `${gateway.url}/`], { timeout: 30_000 });
+    expect(polled.length).toBeGreaterThan(100);
+    expect(polled.filter(Boolean).length / polled.length).toBeGreaterThan(0.5);
   });
 
   it('never asks with busyPoll off (--no-busy-poll), and answers the same', async () => {

@@ -34,9 +34,8 @@ SEND_BUFFER = 1024 * 1024
 #: Parts per sendmsg, under every system's IOV_MAX (1024 on Linux, 1024 on macOS).
 _IOV_BATCH = 512
 
-#: How long an idle worker polls for its next request when the master asked it to (LINGER):
-#: longer than the master and a client take to turn a response into the next request (about
-#: 0.1 ms on the bench VM), short enough that polling in vain costs little.
+#: How long an idle worker polls for its next request when the master asked it to (LINGER).
+#: The master counts on it (LINGER_MS in protocol.ts): change both together.
 LINGER_SECONDS = 250e-6
 
 _MSG_DONTWAIT = getattr(socket, "MSG_DONTWAIT", 0x40)
