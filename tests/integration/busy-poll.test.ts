@@ -6,7 +6,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import http from 'node:http';
 import { availableParallelism } from 'node:os';
-import type { Gateway } from '../../src-main/gateway/gateway';
+import type { Gateway, GatewayOptions } from '../../src-main/gateway/gateway';
 import { LINGER_MS, RequestFlags } from '../../src-main/gateway/protocol';
 import { isPolling } from '../../src-main/gateway/busy-poll';
 import { performance } from 'node:perf_hooks';
@@ -41,14 +41,20 @@ function get(url: string, agent: http.Agent): Promise<{ status: number; body: st
 
 const lingers = (flags: number) => (flags & RequestFlags.LINGER) !== 0;
 
+/** 20 hello requests one after the other on one connection, all answered; their REQUEST flags. */
+async function helloOneAtATime(options: Partial<GatewayOptions> = {}): Promise<Map<string, number>> {
+  const gateway = await startGateway('hello', options);
+  const flags = recordFlags(gateway);
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  for (let i = 0; i < 20; i++) expect(await get(`${gateway.url}/n${i}`, agent)).toEqual({ status: 200, body: 'Hello, World!' });
+  agent.destroy();
+  expect(flags.size).toBe(20);
+  return flags;
+}
+
 describe('busy-polling', () => {
   it.skipIf(availableParallelism() < 2)('asks the worker to linger for one request at a time, with a core to spare', async () => {
-    const gateway = await startGateway('hello');
-    const flags = recordFlags(gateway);
-    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
-    for (let i = 0; i < 20; i++) expect(await get(`${gateway.url}/n${i}`, agent)).toEqual({ status: 200, body: 'Hello, World!' });
-    agent.destroy();
-    expect(flags.size).toBe(20);
+    const flags = await helloOneAtATime();
     expect([...flags.values()].every(lingers)).toBe(true);
   });
 
@@ -81,12 +87,7 @@ describe('busy-polling', () => {
   });
 
   it('never asks with busyPoll off (--no-busy-poll), and answers the same', async () => {
-    const gateway = await startGateway('hello', { busyPoll: false });
-    const flags = recordFlags(gateway);
-    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
-    for (let i = 0; i < 20; i++) expect(await get(`${gateway.url}/n${i}`, agent)).toEqual({ status: 200, body: 'Hello, World!' });
-    agent.destroy();
-    expect(flags.size).toBe(20);
+    const flags = await helloOneAtATime({ busyPoll: false });
     expect([...flags.values()].some(lingers)).toBe(false);
   });
 

@@ -18,18 +18,26 @@ import { DEFAULT_STORE_LIMITS, type ExchangeStore, type StoreEvents, type StoreL
 /** Slots at first; the ring doubles up to maxExchanges + 1 as it fills. */
 const INITIAL_SLOTS = 1024;
 
+/**
+ * The ring's slots: entry i is either an object (objects[i]) or a sealed exchange's columns
+ * (slabs[i] with starts[i] and ends[i]); an entry's slot is its sequence number modulo the length.
+ */
+function columns(length: number) {
+  return {
+    objects: new Array<StoredExchange | null>(length).fill(null),
+    slabs: new Array<Buffer | null>(length).fill(null),
+    ids: new Float64Array(length),
+    sizes: new Float64Array(length),
+    starts: new Float64Array(length),
+    ends: new Float64Array(length),
+  };
+}
+
 export function createRingStore(limits: Partial<StoreLimits> = {}): ExchangeStore {
   const resolved: StoreLimits = { ...DEFAULT_STORE_LIMITS, ...limits };
   const maxSlots = resolved.maxExchanges + 1; // put adds, then evicts
   let capacity = Math.min(INITIAL_SLOTS, maxSlots);
-  // Slot i holds either an object (objects[i]) or a sealed exchange's columns (slabs[i] with
-  // starts[i], ends[i]); an entry's slot is its sequence number modulo the capacity.
-  let objects: (StoredExchange | null)[] = new Array(capacity).fill(null);
-  let slabs: (Buffer | null)[] = new Array(capacity).fill(null);
-  let ids = new Float64Array(capacity);
-  let sizes = new Float64Array(capacity);
-  let starts = new Float64Array(capacity);
-  let ends = new Float64Array(capacity);
+  let ring = columns(capacity);
   /** Sequence numbers of the oldest entry and of the next one. */
   let head = 0;
   let tail = 0;
@@ -41,41 +49,37 @@ export function createRingStore(limits: Partial<StoreLimits> = {}): ExchangeStor
   let bytes = 0;
 
   const open = (slot: number): StoredExchange =>
-    objects[slot] ?? new SealedExchange(ids[slot], slabs[slot]!, starts[slot], ends[slot] - starts[slot], arena!, null);
+    ring.objects[slot] ?? new SealedExchange(ring.ids[slot], ring.slabs[slot]!, ring.starts[slot], ring.ends[slot] - ring.starts[slot], arena!, null);
 
   const exchangeAt = (seq: number): StoredExchange => open(seq % capacity);
 
   const grow = () => {
     const next = Math.min(capacity * 2, maxSlots);
-    const nextObjects: (StoredExchange | null)[] = new Array(next).fill(null);
-    const nextSlabs: (Buffer | null)[] = new Array(next).fill(null);
-    const nextIds = new Float64Array(next);
-    const nextSizes = new Float64Array(next);
-    const nextStarts = new Float64Array(next);
-    const nextEnds = new Float64Array(next);
+    const grown = columns(next);
     for (let seq = head; seq < tail; seq++) {
       const from = seq % capacity;
       const to = seq % next;
-      nextObjects[to] = objects[from];
-      nextSlabs[to] = slabs[from];
-      nextIds[to] = ids[from];
-      nextSizes[to] = sizes[from];
-      nextStarts[to] = starts[from];
-      nextEnds[to] = ends[from];
+      grown.objects[to] = ring.objects[from];
+      grown.slabs[to] = ring.slabs[from];
+      grown.ids[to] = ring.ids[from];
+      grown.sizes[to] = ring.sizes[from];
+      grown.starts[to] = ring.starts[from];
+      grown.ends[to] = ring.ends[from];
     }
-    [objects, slabs, ids, sizes, starts, ends, capacity] = [nextObjects, nextSlabs, nextIds, nextSizes, nextStarts, nextEnds, next];
+    ring = grown;
+    capacity = next;
   };
 
   /** Drops the oldest entry, giving back what it holds. */
   const dropOldest = (): number => {
     const slot = head % capacity;
-    const id = ids[slot];
-    const object = objects[slot];
+    const id = ring.ids[slot];
+    const object = ring.objects[slot];
     if (object) object.evicted?.();
-    else arena?.release(slabs[slot]!);
-    objects[slot] = null;
-    slabs[slot] = null;
-    bytes -= sizes[slot];
+    else arena?.release(ring.slabs[slot]!);
+    ring.objects[slot] = null;
+    ring.slabs[slot] = null;
+    bytes -= ring.sizes[slot];
     seqById.delete(id);
     head++;
     return id;
@@ -96,17 +100,17 @@ export function createRingStore(limits: Partial<StoreLimits> = {}): ExchangeStor
 
   /** Writes an entry into its slot: the object, or (for a plain sealed exchange) its columns. */
   const fill = (slot: number, exchange: StoredExchange, size: number) => {
-    ids[slot] = exchange.id;
-    sizes[slot] = size;
+    ring.ids[slot] = exchange.id;
+    ring.sizes[slot] = size;
     if (exchange instanceof SealedExchange && exchange.slab && !exchange.extras) {
       arena = exchange.arena;
-      objects[slot] = null;
-      slabs[slot] = exchange.slab;
-      starts[slot] = exchange.start;
-      ends[slot] = exchange.end;
+      ring.objects[slot] = null;
+      ring.slabs[slot] = exchange.slab;
+      ring.starts[slot] = exchange.start;
+      ring.ends[slot] = exchange.end;
     } else {
-      objects[slot] = exchange;
-      slabs[slot] = null;
+      ring.objects[slot] = exchange;
+      ring.slabs[slot] = null;
     }
   };
 
@@ -139,7 +143,7 @@ export function createRingStore(limits: Partial<StoreLimits> = {}): ExchangeStor
       if (previous !== undefined) {
         // Pending, then complete: the same place in the eviction order.
         const slot = previous % capacity;
-        bytes += size - sizes[slot];
+        bytes += size - ring.sizes[slot];
         fill(slot, exchange, size);
       } else {
         if (tail - head === capacity) grow();
