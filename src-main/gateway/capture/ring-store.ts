@@ -102,7 +102,9 @@ export function createRingStore(limits: Partial<StoreLimits> = {}): ExchangeStor
   const fill = (slot: number, exchange: StoredExchange, size: number) => {
     ring.ids[slot] = exchange.id;
     ring.sizes[slot] = size;
-    if (exchange instanceof SealedExchange && exchange.slab && !exchange.extras) {
+    // Columns hold no arena of their own: only exchanges of the store's one arena (a recorder
+    // has one) go in as columns; any other is kept as the object it is.
+    if (exchange instanceof SealedExchange && exchange.slab && !exchange.extras && (arena === null || arena === exchange.arena)) {
       arena = exchange.arena;
       ring.objects[slot] = null;
       ring.slabs[slot] = exchange.slab;

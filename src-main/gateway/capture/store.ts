@@ -18,7 +18,7 @@ export interface StoredExchange {
   /** Approximate bytes held. */
   bytes(): number;
   summary(): ExchangeSummary;
-  /** The full record (built on first call, then kept). */
+  /** The full record, built on each call (a cached one would pin its bodies as base64). */
   record(): ExchangeRecord;
   /** Called when the store drops it, so it can give back what it holds; not read again after. */
   evicted?(): void;

@@ -46,7 +46,7 @@ describe('ring store', () => {
     expect(store.bytes).toBe(20);
   });
 
-  it('stays a ring over many thousands of puts (the order queue is compacted)', () => {
+  it('stays a ring over many thousands of puts (its slots are reused)', () => {
     const store = createRingStore({ maxExchanges: 1000 });
     for (let id = 1; id <= 50_000; id++) store.put(stored(id, 10));
     expect(store.size).toBe(1000);
