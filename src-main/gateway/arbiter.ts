@@ -505,7 +505,7 @@ export class Arbiter extends EventEmitter<ArbiterEvents> {
     // With a core to spare and nothing queued, this worker will likely wait for the next
     // request once it answers: it lingers (polls) for it instead of sleeping.
     const spare = this.options.busyPoll !== false && this.spareCore();
-    const awake = worker.awakeUntil > performance.now();
+    const awake = spare && worker.awakeUntil > performance.now(); // no clock read under load
     worker.lingering = spare && this.queue.length === 0;
     relay.assign(worker.process, worker.lingering);
     // Poll for the answer only when the worker is awake, still polling after its last answer.
@@ -513,7 +513,7 @@ export class Arbiter extends EventEmitter<ArbiterEvents> {
     // worker on the writer's core on the bet that the writer is about to sleep; a polling
     // master then keeps it from running until the poll ends (at c=1, 1-2% of requests took the
     // whole poll longer). Left to sleep, the master lets it run on that core at once.
-    if (spare && awake) pollWhile(this.spareCore, POLL_FOR_ANSWER_MS);
+    if (awake) pollWhile(this.spareCore, POLL_FOR_ANSWER_MS);
   }
 
   /** Makes `relay` the request the worker is running (it was just sent, or prefetched earlier). */
