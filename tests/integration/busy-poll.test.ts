@@ -13,7 +13,7 @@ import { performance } from 'node:perf_hooks';
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
-import { startGateway, stopAll } from './support/servers';
+import { startGateway, stopAll, waitFor } from './support/servers';
 
 /** Polling needs a core to spare: with one, nothing may poll or linger. */
 const spareCores = availableParallelism() >= 2;
@@ -47,14 +47,6 @@ function asleep(pid: number): boolean {
   return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].startsWith('S');
 }
 
-/** Resolves once `done()` holds, checked on each timer turn. */
-function until(done: () => boolean): Promise<void> {
-  return new Promise((resolve) => {
-    const check = () => (done() ? resolve() : setTimeout(check, 1));
-    check();
-  });
-}
-
 /** 20 hello requests one after the other on one connection, all answered; their REQUEST flags. */
 async function helloOneAtATime(options: Partial<GatewayOptions> = {}): Promise<Map<string, number>> {
   const gateway = await startGateway('hello', options);
@@ -82,7 +74,7 @@ describe('busy-polling', () => {
     for (let i = 0; i < 10; i++) {
       // Wait until both sides hold the worker asleep: the master's awake window (set when it
       // read END, before we got the answer) is over, and every worker is blocked in the kernel.
-      await until(() => performance.now() - answeredAt > LINGER_MS && gateway.arbiter.list().every((worker) => asleep(worker.pid)));
+      await waitFor(() => performance.now() - answeredAt > LINGER_MS && gateway.arbiter.list().every((worker) => asleep(worker.pid)), 10_000, 'the workers asleep');
       await get(`${gateway.url}/asleep${i}`, agent);
       answeredAt = performance.now();
     }
