@@ -18,7 +18,7 @@
 // CPU with each other and with wrk. An idle server costs nothing measurable.
 
 import { parseArgs } from 'node:util';
-import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdirSync, writeFileSync, existsSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { spawnSync } from 'node:child_process';
@@ -26,6 +26,7 @@ import { cpus, tmpdir, loadavg } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import { runWrk } from './lib/wrk.mjs';
+import { buildTimingShim, timingEnv, readTimings, percentiles } from './lib/timing-shim.mjs';
 import {
   freePort, startServer, waitReady, waitWorkers, serverTree, stopServer, stopAllServers, checkResponses,
 } from './lib/servers.mjs';
@@ -225,13 +226,25 @@ async function launch(label, argv, workers) {
   }
 }
 
-/** One measured wrk run against one server. */
-async function measure(server, { path = '/', connections, script = null, timeoutS = 5 }, durationS) {
+/** The compiled timing-shim.c ({ path } or { error }), built once when a scenario wants it. */
+let timingShim = null;
+
+/**
+ * One measured wrk run against one server. With `perRequest` (one connection only), the run
+ * also records each request's latency on the wire (timing-shim.c) into `r.perRequest`.
+ */
+async function measure(server, { path = '/', connections, script = null, timeoutS = 5, perRequest = false }, durationS) {
   if (interrupted) throw new Error('interrupted');
   const url = `http://127.0.0.1:${server.port}${path}`;
-  const r = await runWrk({ url, connections, durationS, script, timeoutS });
+  const timingsPath = perRequest && timingShim?.path ? join(tmpdir(), `forkwatch-timings-${process.pid}.txt`) : null;
+  const env = timingsPath ? timingEnv(timingShim.path, timingsPath) : {};
+  const r = await runWrk({ url, connections, durationS, script, timeoutS, env });
   if (r.requests === 0) throw new Error(`no request completed (${JSON.stringify(r.errors)})`);
   if (server.exitInfo) throw new Error(`${server.label} exited during the run`);
+  if (timingsPath) {
+    const latencies = readTimings(timingsPath);
+    r.perRequest = { ...percentiles(latencies), requests: latencies.length };
+  }
   return r;
 }
 
@@ -275,6 +288,7 @@ function combine(runs) {
     transferPerSec: med((r) => r.transferPerSec),
     latency: Object.fromEntries(Object.keys(runs[0].latency).map((k) => [k, med((r) => r.latency[k])])),
     spread: { requestsPerSec: [Math.min(...runs.map((r) => r.requestsPerSec)), Math.max(...runs.map((r) => r.requestsPerSec))] },
+    ...(runs[0].perRequest && { perRequest: Object.fromEntries(Object.keys(runs[0].perRequest).map((k) => [k, med((r) => r.perRequest[k])])) }),
     errors,
     errorCount: runs.reduce((a, r) => a + r.errorCount, 0),
     runs,
@@ -379,11 +393,16 @@ async function main() {
 
     const scenarioDefs = {
       'hello c=32': { scenario: 'hello', connections: 32 },
-      'hello c=1': { scenario: 'hello', connections: 1 },
+      'hello c=1': { scenario: 'hello', connections: 1, perRequest: true },
       // Big bodies: a 10 MiB transfer can take longer than wrk's default 2 s timeout on a busy box.
       'download c=4': { scenario: 'download', connections: 4, path: '/download', timeoutS: 30 },
       'upload c=4': { scenario: 'upload', connections: 4, path: '/upload', script: UPLOAD_LUA, timeoutS: 30 },
     };
+    if (want('hello')) {
+      timingShim = buildTimingShim();
+      results.meta.timingShim = timingShim.error ?? 'built';
+      if (timingShim.error) log(`  ${timingShim.error}`);
+    }
     for (const [name, def] of Object.entries(scenarioDefs)) {
       if (!want(def.scenario)) continue;
       log(`${name}: per server ${opts.warmup}s warm-up + ${opts.rounds} x ${opts.duration}s`);
@@ -499,6 +518,8 @@ function buildReport({ opts, results }) {
   push('hello c=1', 'req/s', 'hello c=1', rps, { better: 'higher' });
   push('hello c=1 p50', 'ms', 'hello c=1', (r) => r.latency.p50, { better: 'lower' });
   push('hello c=1 p99', 'ms', 'hello c=1', (r) => r.latency.p99, { better: 'lower', target: TARGETS.p99C1, ref: REFERENCE.p99C1 });
+  push('hello c=1 p99 per request *', 'ms', 'hello c=1', (r) => r.perRequest?.p99 ?? null, { better: 'lower' });
+  push('hello c=1 p99.9 per request *', 'ms', 'hello c=1', (r) => r.perRequest?.p999 ?? null, { better: 'lower' });
   // MiB/s from completed requests x body size: exact, where wrk's Transfer/sec has 3 digits.
   push('download c=4', 'MiB/s', 'download c=4', (r) => (r.requestsPerSec * BODY_BYTES) / MIB, { better: 'higher', target: TARGETS.download, ref: REFERENCE.download });
   push('upload c=4', 'MiB/s', 'upload c=4', (r) => (r.requestsPerSec * BODY_BYTES) / MIB, { better: 'higher', target: TARGETS.upload, ref: REFERENCE.upload });
@@ -530,6 +551,12 @@ function buildReport({ opts, results }) {
   lines.push('ratio = forkwatch/gunicorn; "better" says which direction wins; "!" = wrk reported errors (see JSON)');
   lines.push('');
   if (rows.length) lines.push(table(rows)); // empty with --only capture-memory,ui
+  if (results.load['hello c=1']) {
+    lines.push('* wrk\'s latency figures are corrected for coordinated omission: a request slower than twice');
+    lines.push('  the mean interval also counts the requests a steady client would have queued behind it.');
+    lines.push('  "per request" is each request as it went, timed on wrk\'s socket (bench/lib/timing-shim.c)'
+      + (timingShim?.error ? `: ${timingShim.error}` : '.'));
+  }
 
   // Spread over rounds: how much to trust a ratio (two identical servers differ by this much).
   const spreads = [];
@@ -618,7 +645,10 @@ function buildReport({ opts, results }) {
 // ---------------------------------------------------------------- cleanup & entry
 
 /** Last resort on any exit path: SIGKILL every process group still tracked (wrk or server). */
-process.on('exit', () => { for (const [pgid] of trackedGroups()) killGroup(pgid, 'SIGKILL'); });
+process.on('exit', () => {
+  for (const [pgid] of trackedGroups()) killGroup(pgid, 'SIGKILL');
+  if (timingShim?.path) rmSync(timingShim.path, { force: true });
+});
 
 for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
   process.on(sig, async () => {
