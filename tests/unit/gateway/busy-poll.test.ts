@@ -1,14 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { performance } from 'node:perf_hooks';
 import { isPolling, pollWhile } from '../../../src-main/gateway/busy-poll';
 
-/** Resolves once `done()` holds, checking on timers (which run while the loop polls too). */
-function until(done: () => boolean): Promise<void> {
-  return new Promise((resolve) => {
-    const check = () => (done() ? resolve() : setTimeout(check, 1));
-    check();
-  });
-}
+/** Resolves once the poller has stopped, checking on timers (which run while the loop polls too). */
+const pollingEnds = () => vi.waitFor(() => expect(isPolling()).toBe(false), { timeout: 4_000, interval: 1 });
 
 describe('pollWhile', () => {
   it('keeps the loop turning (immediates and timers run) until its deadline, then lets it sleep', async () => {
@@ -19,7 +14,7 @@ describe('pollWhile', () => {
       return true;
     }, 30);
     expect(isPolling()).toBe(true);
-    await until(() => !isPolling());
+    await pollingEnds();
     expect(performance.now() - started).toBeGreaterThanOrEqual(30);
     // One check per turn of the loop: a polling loop turns many times a millisecond.
     expect(turns).toBeGreaterThan(30);
@@ -29,7 +24,7 @@ describe('pollWhile', () => {
     let turns = 0;
     const started = performance.now();
     pollWhile(() => ++turns < 5, 10_000);
-    await until(() => !isPolling());
+    await pollingEnds();
     expect(turns).toBe(5);
     expect(performance.now() - started).toBeLessThan(5_000);
   });
@@ -38,7 +33,7 @@ describe('pollWhile', () => {
     pollWhile(() => true, 10_000);
     let second = 0;
     pollWhile(() => ++second < 3, 10_000);
-    await until(() => !isPolling());
+    await pollingEnds();
     expect(second).toBe(3);
   });
 });
