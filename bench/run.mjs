@@ -26,7 +26,7 @@ import { cpus, tmpdir, loadavg } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import { runWrk } from './lib/wrk.mjs';
-import { buildTimingShim, timingEnv, readTimings, percentiles } from './lib/timing-shim.mjs';
+import { buildTimingShim, timingEnv, readTimings, percentiles, slowTime } from './lib/timing-shim.mjs';
 import {
   freePort, startServer, waitReady, waitWorkers, serverTree, stopServer, stopAllServers, checkResponses,
 } from './lib/servers.mjs';
@@ -243,7 +243,7 @@ async function measure(server, { path = '/', connections, script = null, timeout
   if (server.exitInfo) throw new Error(`${server.label} exited during the run`);
   if (timingsPath) {
     const latencies = readTimings(timingsPath);
-    r.perRequest = { ...percentiles(latencies), requests: latencies.length };
+    r.perRequest = { ...percentiles(latencies), ...slowTime(latencies, durationS), requests: latencies.length };
   }
   return r;
 }
@@ -520,6 +520,8 @@ function buildReport({ opts, results }) {
   push('hello c=1 p99', 'ms', 'hello c=1', (r) => r.latency.p99, { better: 'lower', target: TARGETS.p99C1, ref: REFERENCE.p99C1 });
   push('hello c=1 p99 per request *', 'ms', 'hello c=1', (r) => r.perRequest?.p99 ?? null, { better: 'lower' });
   push('hello c=1 p99.9 per request *', 'ms', 'hello c=1', (r) => r.perRequest?.p999 ?? null, { better: 'lower' });
+  push('hello c=1 time past 0.25 ms *', 'ms/s', 'hello c=1', (r) => r.perRequest?.pastQuarterMsPerS ?? null, { better: 'lower' });
+  push('hello c=1 in stalls > 1 ms *', 'ms/s', 'hello c=1', (r) => r.perRequest?.stallsMsPerS ?? null, { better: 'lower' });
   // MiB/s from completed requests x body size: exact, where wrk's Transfer/sec has 3 digits.
   push('download c=4', 'MiB/s', 'download c=4', (r) => (r.requestsPerSec * BODY_BYTES) / MIB, { better: 'higher', target: TARGETS.download, ref: REFERENCE.download });
   push('upload c=4', 'MiB/s', 'upload c=4', (r) => (r.requestsPerSec * BODY_BYTES) / MIB, { better: 'higher', target: TARGETS.upload, ref: REFERENCE.upload });
@@ -556,6 +558,9 @@ function buildReport({ opts, results }) {
     lines.push('  the mean interval also counts the requests a steady client would have queued behind it.');
     lines.push('  "per request" is each request as it went, timed on wrk\'s socket (bench/lib/timing-shim.c)'
       + (timingShim?.error ? `: ${timingShim.error}` : '.'));
+    lines.push('  "time past 0.25 ms": what requests spent beyond 0.25 ms, "in stalls": the whole time of requests');
+    lines.push('  over 1 ms, both in ms per second of run. wrk\'s correction turns such time into samples: its');
+    lines.push('  p99 follows them more than it follows the typical request.');
   }
 
   // Spread over rounds: how much to trust a ratio (two identical servers differ by this much).

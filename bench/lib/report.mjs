@@ -10,6 +10,7 @@ export const FORMATS = {
   ms: (v) => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(3)),
   'MiB/s': (v) => int(v),
   MiB: (v) => v.toFixed(1),
+  'ms/s': (v) => v.toFixed(1),
 };
 
 export function ratio(a, b) {

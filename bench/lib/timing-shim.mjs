@@ -61,3 +61,23 @@ export function percentiles(latenciesUs, ps = [50, 90, 99, 99.9]) {
   }
   return out;
 }
+
+/**
+ * How much of a run went into slow requests, in ms per second of run: the time requests spent
+ * past 0.25 ms, and the whole time of requests over 1 ms (stalls). These are what wrk's
+ * corrected p99 follows at one connection: each slow response adds a synthetic sample per mean
+ * interval it took, so the p99 sits about where 1% of the run's time (10 ms a second), plus one
+ * interval per slow request, lies past it, whatever the typical request does.
+ * @param {number[]} latenciesUs
+ * @param {number} durationS
+ */
+export function slowTime(latenciesUs, durationS) {
+  let pastQuarterUs = 0;
+  let stallsUs = 0;
+  for (const us of latenciesUs) {
+    if (us > 250) pastQuarterUs += us - 250;
+    if (us > 1000) stallsUs += us;
+  }
+  const perSecond = (/** @type {number} */ us) => (durationS > 0 ? us / 1000 / durationS : null);
+  return { pastQuarterMsPerS: perSecond(pastQuarterUs), stallsMsPerS: perSecond(stallsUs) };
+}

@@ -1,6 +1,6 @@
 /** Per-request percentiles of the bench (bench/lib/timing-shim.mjs): wrk's rank rule, in ms. */
 import { describe, expect, it } from 'vitest';
-import { percentiles } from '../../../bench/lib/timing-shim.mjs';
+import { percentiles, slowTime } from '../../../bench/lib/timing-shim.mjs';
 
 describe('percentiles', () => {
   it('takes the smallest latency with at least round(p% x n + 0.5) samples at or below it', () => {
@@ -16,5 +16,17 @@ describe('percentiles', () => {
 
   it('reports nothing for a run without requests', () => {
     expect(percentiles([], [50])).toEqual({ p50: null });
+  });
+});
+
+describe('slowTime', () => {
+  it('sums the time past 0.25 ms and the whole time of requests over 1 ms, per second of run', () => {
+    // 2 s run: 0.1 ms requests do not count; 0.5 ms counts 0.25 past; 3 ms counts 2.75 past and 3 in stalls.
+    const latencies = [100, 100, 500, 3000, 250, 1000];
+    expect(slowTime(latencies, 2)).toEqual({ pastQuarterMsPerS: (0.25 + 2.75 + 0.75) / 2, stallsMsPerS: 3 / 2 });
+  });
+
+  it('reports nothing for a run of no length', () => {
+    expect(slowTime([500], 0)).toEqual({ pastQuarterMsPerS: null, stallsMsPerS: null });
   });
 });
